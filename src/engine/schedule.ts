@@ -1,0 +1,89 @@
+/**
+ * Turning a workflow task into an execution task: ids, sequence, resolved input, domain, and the
+ * hand-off to the module of its type.
+ */
+import { isWorkerTaskType, type Task, type WorkflowTask } from "../model/index.ts";
+import type { Draft } from "./draft.ts";
+import { expressionDocument } from "./expression-document.ts";
+import { resolveParameters } from "./expressions.ts";
+import { effectiveTaskDef } from "./task-def.ts";
+import { scheduleWorkerTask } from "./tasks/worker.ts";
+
+export interface ScheduleOptions {
+  /** The failed attempt this task retries. */
+  retryOf?: Task;
+  /** Extra delay before the task may run (a retry's backoff). */
+  delayMs?: number;
+}
+
+const NO_DOMAIN = "NO_DOMAIN";
+
+function domainFor(draft: Draft, taskType: string): string | undefined {
+  const map = draft.execution.taskToDomain;
+  if (!map) return undefined;
+  const spec = map[taskType] ?? map["*"];
+  if (!spec) return undefined;
+  const domains = spec.split(",").map((d) => d.trim()).filter(Boolean);
+  if (domains.length === 0) return undefined;
+  const chosen = draft.ctx.activeDomain?.(taskType, domains) ?? domains[0];
+  return chosen === NO_DOMAIN ? undefined : chosen;
+}
+
+function resolveInput(draft: Draft, wt: WorkflowTask, taskId: string): Record<string, unknown> {
+  const input = resolveParameters(wt.inputParameters ?? {}, expressionDocument(draft.execution), { taskId });
+  const template = effectiveTaskDef(wt).inputTemplate ?? {};
+  for (const [key, value] of Object.entries(template)) {
+    if (input[key] === undefined || input[key] === null) input[key] = value;
+  }
+  return input;
+}
+
+function nextSeq(draft: Draft): number {
+  const tasks = draft.execution.tasks;
+  return tasks.length === 0 ? 1 : (tasks[tasks.length - 1].seq ?? tasks.length) + 1;
+}
+
+/** Creates and schedules the task for `wt`; returns it. */
+export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptions = {}): Task {
+  const { execution, now } = draft;
+  const def = effectiveTaskDef(wt);
+  const worker = isWorkerTaskType(wt.type);
+  const taskType = worker ? wt.name : wt.type === "FORK_JOIN" ? "FORK" : wt.type;
+  const taskId = draft.ctx.newId();
+  const delayMs = (opts.delayMs ?? 0) + (wt.startDelay ?? 0) * 1000;
+  const task: Task = {
+    taskType,
+    status: "SCHEDULED",
+    inputData: resolveInput(draft, wt, taskId),
+    outputData: {},
+    referenceTaskName: wt.taskReferenceName,
+    retryCount: opts.retryOf ? (opts.retryOf.retryCount ?? 0) + 1 : 0,
+    seq: nextSeq(draft),
+    pollCount: 0,
+    correlationId: execution.correlationId,
+    taskDefName: wt.name,
+    scheduledTime: now,
+    startTime: 0,
+    endTime: 0,
+    updateTime: now,
+    startDelayInSeconds: wt.startDelay ?? 0,
+    retriedTaskId: opts.retryOf?.taskId,
+    retried: false,
+    executed: false,
+    callbackFromWorker: true,
+    responseTimeoutSeconds: def.responseTimeoutSeconds,
+    workflowInstanceId: execution.workflowId,
+    workflowType: execution.workflowName,
+    workflowPriority: execution.priority ?? 0,
+    taskId,
+    callbackAfterSeconds: Math.ceil(delayMs / 1000),
+    workflowTask: wt,
+    domain: worker ? domainFor(draft, taskType) : undefined,
+    rateLimitPerFrequency: def.rateLimitPerFrequency ?? 0,
+    rateLimitFrequencyInSeconds: def.rateLimitFrequencyInSeconds ?? 1,
+    iteration: 0,
+  };
+  draft.addTask(task);
+  scheduleWorkerTask(draft, task, delayMs);
+  return task;
+}

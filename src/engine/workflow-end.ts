@@ -1,0 +1,64 @@
+/** Ending an execution: completed with its output, or stopped with every open task cancelled. */
+import { isTerminalTaskStatus, type Task, type WorkflowStatus } from "../model/index.ts";
+import type { Draft } from "./draft.ts";
+import { expressionDocument } from "./expression-document.ts";
+import { resolveParameters } from "./expressions.ts";
+import { dequeueWorkerTask } from "./tasks/worker.ts";
+
+const FAILED_STATUSES = new Set(["FAILED", "FAILED_WITH_TERMINAL_ERROR"]);
+
+function recordFailedTasks(draft: Draft): void {
+  const refs = new Set<string>();
+  const names = new Set<string>();
+  for (const t of draft.execution.tasks) {
+    if (FAILED_STATUSES.has(t.status) && !t.retried) {
+      refs.add(t.referenceTaskName);
+      if (t.taskDefName) names.add(t.taskDefName);
+    }
+  }
+  draft.execution.failedReferenceTaskNames = [...refs];
+  draft.execution.failedTaskNames = [...names];
+}
+
+export function cancelOpenTasks(draft: Draft, reason?: string): void {
+  for (const task of draft.execution.tasks) {
+    if (isTerminalTaskStatus(task.status)) continue;
+    if (task.status === "SCHEDULED") dequeueWorkerTask(draft, task);
+    task.status = "CANCELED";
+    task.endTime = draft.now;
+    if (reason && !task.reasonForIncompletion) task.reasonForIncompletion = reason;
+    draft.touch(task);
+  }
+}
+
+/** Stops a running execution with a non-successful status. */
+export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNNING" | "PAUSED" | "COMPLETED">, reason: string): void {
+  const execution = draft.execution;
+  execution.status = status;
+  execution.reasonForIncompletion = reason;
+  execution.endTime = draft.now;
+  cancelOpenTasks(draft);
+  recordFailedTasks(draft);
+  draft.touchWorkflow();
+}
+
+function lastTask(tasks: Task[]): Task | undefined {
+  return tasks[tasks.length - 1];
+}
+
+/** Completes the execution: output from `outputParameters`, else the last task's output. */
+export function completeWorkflow(draft: Draft): void {
+  const execution = draft.execution;
+  const outputParameters = execution.workflowDefinition?.outputParameters ?? {};
+  execution.output = Object.keys(outputParameters).length > 0
+    ? resolveParameters(outputParameters, expressionDocument(execution))
+    : { ...(lastTask(execution.tasks)?.outputData ?? {}) };
+  execution.status = "COMPLETED";
+  execution.endTime = draft.now;
+  recordFailedTasks(draft);
+  draft.touchWorkflow();
+}
+
+export function failureReason(task: Task): string {
+  return `Task ${task.taskId} failed with status: ${task.status} and reason: '${task.reasonForIncompletion ?? ""}'`;
+}

@@ -1,0 +1,33 @@
+/**
+ * The definition an execution runs on: the registered one (a given version, or the latest) or
+ * an inline one, with the registered TaskDef of every task copied in, as Conductor does at
+ * start, so that the execution is immune to later edits.
+ */
+import { NotFound } from "../errors.ts";
+import { forEachWorkflowTask, type WorkflowDef } from "../model/index.ts";
+import type { MetadataStore } from "../ports/stores.ts";
+
+export async function definitionForStart(
+  metadata: MetadataStore,
+  name: string,
+  version: number | undefined,
+  inline: WorkflowDef | undefined,
+): Promise<WorkflowDef> {
+  const def = inline ?? (await metadata.getWorkflowDef(name, version || undefined));
+  if (!def) throw new NotFound(`No such workflow defined. name=${name}, version=${version ?? "latest"}`);
+  return withTaskDefinitions(structuredClone(def), metadata);
+}
+
+async function withTaskDefinitions(def: WorkflowDef, metadata: MetadataStore): Promise<WorkflowDef> {
+  const pending: Promise<void>[] = [];
+  forEachWorkflowTask(def.tasks, (task) => {
+    if (task.taskDefinition) return;
+    pending.push(
+      metadata.getTaskDef(task.name).then((registered) => {
+        if (registered) task.taskDefinition = registered;
+      }),
+    );
+  });
+  await Promise.all(pending);
+  return def;
+}
