@@ -22,6 +22,8 @@ export async function openDatabase(url: string, authToken?: string): Promise<{ b
   await migrate(db, { migrationsFolder: MIGRATIONS });
   const backend: SqlBackend = {
     db: db as unknown as SqliteDatabase,
+    // SQLite's own limit; the 100 of D1 and Durable Objects does not apply to libSQL.
+    maxParameters: 32_766,
     async writeAtomically(statements) {
       if (statements.length === 0) return;
       await db.batch(statements as unknown as Parameters<typeof db.batch>[0]);

@@ -1,5 +1,6 @@
 /** Wires the libSQL stores, the local engine and the HTTP API together and serves them. */
 import { createApp } from "../../src/api/app.ts";
+import { CachedMetadataStore } from "../../src/host/cached-metadata-store.ts";
 import { LocalEngine } from "../../src/host/local-engine.ts";
 import { StoreMetadataService } from "../../src/host/metadata-service.ts";
 import { SqlExecutionStore } from "../../src/store/sql-execution-store.ts";
@@ -19,7 +20,7 @@ export interface RunningServer {
 
 export async function startServer(config: BunConfig): Promise<RunningServer> {
   const database = await openDatabase(config.dbUrl, config.dbAuthToken);
-  const metadataStore = new SqlMetadataStore(database.backend);
+  const metadataStore = new CachedMetadataStore(new SqlMetadataStore(database.backend));
   const engine = new LocalEngine({
     executions: new SqlExecutionStore(database.backend),
     queues: new SqlQueueStore(database.backend),

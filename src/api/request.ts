@@ -2,9 +2,9 @@
  * Reading requests: JSON bodies and query parameters, each failure a 400 naming the field.
  */
 import type { Context } from "hono";
-import type * as v from "valibot";
+import * as v from "valibot";
 import { InvalidInput } from "../errors.ts";
-import { parse } from "../model/index.ts";
+import { parse, toValidationErrors } from "../model/index.ts";
 
 export async function jsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
@@ -66,4 +66,24 @@ export function queryBool(c: Context, name: string, fallback: boolean): boolean 
   if (raw === "true") return true;
   if (raw === "false") return false;
   throw new InvalidInput(`Query parameter '${name}' must be true or false, got '${raw}'`, [{ path: name, message: "must be true or false", invalidValue: raw }]);
+}
+
+/** A text/plain answer (Conductor answers ids this way), with the content type set explicitly: some runtimes only add it on the wire. */
+export function plainText(c: Context, text: string): Response {
+  return c.body(text, 200, { "content-type": "text/plain; charset=utf-8" });
+}
+
+/** A path or query parameter checked against a schema; a failure names the parameter. */
+export function parseParam<S extends v.GenericSchema>(schema: S, raw: unknown, name: string): v.InferOutput<S> {
+  const result = v.safeParse(schema, raw);
+  if (result.success) return result.output;
+  const errors = toValidationErrors(result.issues).map((e) => ({ ...e, path: e.path ? `${name}.${e.path}` : name }));
+  throw new InvalidInput(`Invalid ${name}: ${errors[0].message}`, errors);
+}
+
+const WholeNumber = v.pipe(v.string(), v.regex(/^\d+$/, "must be a whole number"), v.transform(Number));
+
+/** A path parameter that must be a whole number (e.g. a definition version). */
+export function intParam(c: Context, name: string): number {
+  return parseParam(WholeNumber, c.req.param(name), name);
 }

@@ -1,24 +1,35 @@
 /**
  * The engine's host for a single process (the Bun build, and any runtime with an embedded
- * database): every state change runs through one serial lane — read the execution, decide,
- * commit the decision atomically — and its effects on waiting pollers and the timer follow
- * the commit. Reads go straight to the store.
+ * database). Every state change runs through one lane: decide against the in-memory execution
+ * and queue index, stage the decision, and answer once the batch holding it is durable. Reads
+ * of executions are served from the same memory when it has them, else from the store.
  */
 import { claimTask } from "../engine/claim-task.ts";
 import type { DecideContext, Decision } from "../engine/context.ts";
-import { startExecution } from "../engine/start.ts";
 import { baseReferenceName } from "../engine/expression-document.ts";
+import { startExecution } from "../engine/start.ts";
 import { queueName } from "../engine/tasks/worker.ts";
 import { onTimer, terminateExecution } from "../engine/terminate.ts";
 import { applyTaskResult, findTask } from "../engine/update-task.ts";
 import { NotFound } from "../errors.ts";
-import { isTerminalTaskStatus, type PollData, type StartWorkflowRequest, type Task, type TaskExecLog, type TaskResult, type TaskResultStatus, type Workflow } from "../model/index.ts";
+import {
+  isTerminalTaskStatus,
+  type PollData,
+  type StartWorkflowRequest,
+  type Task,
+  type TaskExecLog,
+  type TaskResult,
+  type TaskResultStatus,
+  type Workflow,
+} from "../model/index.ts";
 import type { PollRequest, TaskService, WorkflowService } from "../ports/services.ts";
 import type { ExecutionCommit, ExecutionStore, MetadataStore, QueueStore, StoredExecution } from "../ports/stores.ts";
 import { definitionForStart } from "./definitions.ts";
+import { ExecutionCache } from "./execution-cache.ts";
+import { Lane } from "./lane.ts";
+import { MemoryQueues } from "./memory-queues.ts";
 import { PollDataBook } from "./poll-data-book.ts";
 import { PollWaiters } from "./poll-waiters.ts";
-import { Serial } from "./serial.ts";
 import { TimerLoop } from "./timer-loop.ts";
 
 export interface LocalEngineDeps {
@@ -36,7 +47,9 @@ const SWEEP_BATCH = 100;
 const MIN_REARM_MS = 1000;
 
 export class LocalEngine implements WorkflowService, TaskService {
-  private readonly serial = new Serial();
+  private readonly lane: Lane;
+  private readonly cache = new ExecutionCache();
+  private readonly queues: MemoryQueues;
   private readonly waiters: PollWaiters;
   private readonly timer: TimerLoop;
   private readonly pollBook: PollDataBook;
@@ -48,21 +61,28 @@ export class LocalEngine implements WorkflowService, TaskService {
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => crypto.randomUUID());
     this.random = deps.random ?? Math.random;
+    this.queues = new MemoryQueues(this.now);
     this.waiters = new PollWaiters(this.now);
     this.timer = new TimerLoop(() => this.sweep(), this.now);
     this.pollBook = new PollDataBook(deps.queues, this.now);
+    this.lane = new Lane(
+      (batch) => deps.executions.commit(batch),
+      (batch) => this.written(batch),
+      () => this.reloadAfterFailedWrite(),
+    );
   }
 
-  /** Loads what the host keeps in memory and arms the timer (which first sweeps what came due while down). */
+  /** Loads what the host keeps in memory and arms the timer (whose first sweep finds whatever came due while down). */
   async open(): Promise<void> {
     await this.pollBook.load();
+    this.queues.load(await this.deps.queues.loadAll());
     this.timer.start();
   }
 
   async close(): Promise<void> {
     this.timer.stop();
     this.pollBook.stop();
-    await this.serial.run(() => this.pollBook.flush());
+    await this.lane.run(() => this.pollBook.flush());
   }
 
   private context(): DecideContext {
@@ -74,31 +94,67 @@ export class LocalEngine implements WorkflowService, TaskService {
     };
   }
 
-  private toCommit(stored: StoredExecution, decision: Decision, logs?: TaskExecLog[]): ExecutionCommit {
-    const commit = { execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, effects: decision.effects, wakeAt: decision.wakeAt, logs };
-    stored.rev += 1;
-    return commit;
+  // ---- the lane's state ----
+
+  /** Stages a decision (inside a lane step) and applies its effects to the in-memory index. */
+  private stage(stored: StoredExecution, decision: Decision, logs?: TaskExecLog[]): void {
+    const commit: ExecutionCommit = { execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, effects: decision.effects, wakeAt: decision.wakeAt, logs };
+    this.cache.set(decision.execution.workflowId, stored);
+    this.queues.apply(decision.effects);
+    this.lane.stage([commit]);
+    const now = this.now();
+    for (const e of decision.effects) {
+      if (e.type !== "enqueue") continue;
+      if (e.visibleAt <= now) this.waiters.notify(e.queueName, 1);
+      else this.timer.wakeBy(e.visibleAt);
+    }
+    this.timer.wakeBy(decision.wakeAt);
   }
 
-  /** Commits, then lets pollers and the timer know what the decisions made due. */
-  private async commit(commits: ExecutionCommit[]): Promise<void> {
-    if (commits.length === 0) return;
-    await this.deps.executions.commit(commits);
-    const now = this.now();
-    for (const c of commits) {
-      for (const e of c.effects) {
-        if (e.type !== "enqueue") continue;
-        if (e.visibleAt <= now) this.waiters.notify(e.queueName, 1);
-        else this.timer.wakeBy(e.visibleAt);
-      }
-      this.timer.wakeBy(c.wakeAt);
+  /** A batch is durable: the stored revision of each execution in it moved on by one. */
+  private written(batch: ExecutionCommit[]): void {
+    const advanced = new Set<string>();
+    for (const c of batch) {
+      const id = c.execution.workflowId;
+      if (advanced.has(id)) continue;
+      advanced.add(id);
+      const cached = this.cache.get(id);
+      if (cached) cached.rev = c.rev + 1;
     }
   }
 
-  private async load(workflowId: string): Promise<StoredExecution> {
-    const stored = await this.deps.executions.load(workflowId);
+  /** After a failed write memory may be ahead of the store: forget it and read the store again. */
+  private async reloadAfterFailedWrite(): Promise<void> {
+    this.cache.clear();
+    this.queues.load(await this.deps.queues.loadAll());
+    this.timer.wakeBy(this.now());
+  }
+
+  /** The execution, from memory or the store (inside a lane step). */
+  private async stored(workflowId: string): Promise<StoredExecution | undefined> {
+    const hit = this.cache.get(workflowId);
+    if (hit) return hit;
+    const loaded = await this.deps.executions.load(workflowId);
+    if (loaded) this.cache.set(workflowId, loaded);
+    return loaded;
+  }
+
+  private async require(workflowId: string): Promise<StoredExecution> {
+    const stored = await this.stored(workflowId);
     if (!stored) throw new NotFound(`No such workflow found by id: ${workflowId}`);
     return stored;
+  }
+
+  /** Runs a step; if it throws, the execution it worked on may be half-changed in memory, so drop it. */
+  private step<T>(workflowId: string | undefined, body: () => Promise<T>): Promise<T> {
+    return this.lane.run(async () => {
+      try {
+        return await body();
+      } catch (error) {
+        if (workflowId) this.cache.delete(workflowId);
+        throw error;
+      }
+    });
   }
 
   // ---- workflows ----
@@ -106,7 +162,7 @@ export class LocalEngine implements WorkflowService, TaskService {
   async start(request: StartWorkflowRequest): Promise<string> {
     const definition = await definitionForStart(this.deps.metadata, request.name, request.version, request.workflowDef);
     const workflowId = this.newId();
-    await this.serial.run(async () => {
+    await this.step(workflowId, async () => {
       const decision = startExecution(
         {
           workflowId,
@@ -120,49 +176,57 @@ export class LocalEngine implements WorkflowService, TaskService {
         },
         this.context(),
       );
-      await this.commit([this.toCommit({ execution: decision.execution, rev: 0 }, decision)]);
+      this.stage({ execution: decision.execution, rev: 0 }, decision);
     });
     return workflowId;
   }
 
   async get(workflowId: string, includeTasks: boolean): Promise<Workflow> {
-    const { execution } = await this.load(workflowId);
-    if (!includeTasks) execution.tasks = [];
-    return execution;
+    const found = this.cache.get(workflowId) ?? (await this.deps.executions.load(workflowId));
+    if (!found) throw new NotFound(`No such workflow found by id: ${workflowId}`);
+    // A copy: the cached execution is the lane's working state.
+    return structuredClone({ ...found.execution, tasks: includeTasks ? found.execution.tasks : [] });
   }
 
   running(name: string, version: number, startTime?: number, endTime?: number): Promise<string[]> {
-    return this.deps.executions.findWorkflowIds({ workflowName: name, version, startTime, endTime });
+    return this.afterPendingWrites(() => this.deps.executions.findWorkflowIds({ workflowName: name, version, startTime, endTime }));
   }
 
   async correlated(name: string, correlationIds: string[], includeClosed: boolean, includeTasks: boolean): Promise<Record<string, Workflow[]>> {
     const out: Record<string, Workflow[]> = {};
     for (const correlationId of correlationIds) {
-      const ids = await this.deps.executions.findWorkflowIds({ workflowName: name, correlationId, includeClosed });
-      const found = await Promise.all(ids.map((id) => this.deps.executions.load(id)));
-      out[correlationId] = found.flatMap((s) => (s ? [includeTasks ? s.execution : { ...s.execution, tasks: [] }] : []));
+      const ids = await this.afterPendingWrites(() => this.deps.executions.findWorkflowIds({ workflowName: name, correlationId, includeClosed }));
+      out[correlationId] = await Promise.all(ids.map((id) => this.get(id, includeTasks)));
     }
     return out;
   }
 
+  /** Queries over many executions read the store, so let staged decisions land first. */
+  private afterPendingWrites<T>(query: () => Promise<T>): Promise<T> {
+    return this.lane.run(async () => undefined).then(query);
+  }
+
   terminate(workflowId: string, reason?: string): Promise<void> {
-    return this.serial.run(async () => {
-      const stored = await this.load(workflowId);
+    return this.step(workflowId, async () => {
+      const stored = await this.require(workflowId);
       const decision = terminateExecution(stored.execution, reason, this.context());
-      if (decision) await this.commit([this.toCommit(stored, decision)]);
+      if (decision) this.stage(stored, decision);
     });
   }
 
   remove(workflowId: string): Promise<void> {
-    return this.serial.run(async () => {
-      if (!(await this.deps.executions.remove(workflowId))) throw new NotFound(`No such workflow found by id: ${workflowId}`);
+    return this.step(workflowId, async () => {
+      const { execution, rev } = await this.require(workflowId);
+      this.queues.apply(execution.tasks.map((t) => ({ type: "dequeue" as const, taskId: t.taskId, queueName: "" })));
+      this.cache.delete(workflowId);
+      this.lane.stage([{ execution, rev, changedTasks: [], effects: [], wakeAt: null, remove: true }]);
     });
   }
 
   decide(workflowId: string): Promise<void> {
-    return this.serial.run(async () => {
-      const stored = await this.load(workflowId);
-      await this.commit([this.toCommit(stored, onTimer(stored.execution, this.context()))]);
+    return this.step(workflowId, async () => {
+      const stored = await this.require(workflowId);
+      this.stage(stored, onTimer(stored.execution, this.context()));
     });
   }
 
@@ -173,9 +237,9 @@ export class LocalEngine implements WorkflowService, TaskService {
     this.pollBook.record(taskType, request.domain, request.workerId);
     const deadline = this.now() + request.timeoutMs;
     for (;;) {
-      // The waiter is registered inside the serial lane, so no enqueue can slip in between
-      // finding the queue empty and starting to wait.
-      const { tasks, waiting } = await this.serial.run(async () => {
+      // The waiter is registered inside the lane, so no enqueue can slip in between finding the
+      // queue empty and starting to wait.
+      const { tasks, waiting } = await this.step(undefined, async () => {
         const claimed = await this.claim(name, request.count, request.workerId);
         const wait = claimed.length === 0 && this.now() < deadline ? this.waiters.wait(name, deadline) : undefined;
         return { tasks: claimed, waiting: wait };
@@ -185,62 +249,57 @@ export class LocalEngine implements WorkflowService, TaskService {
     }
   }
 
-  /** Takes up to `count` tasks off a queue; runs inside the serial lane. */
+  /** Takes up to `count` tasks off a queue (inside a lane step); stale messages are dropped. */
   private async claim(name: string, count: number, workerId: string | undefined): Promise<Task[]> {
     const claimed: Task[] = [];
-    const loaded = new Map<string, StoredExecution | undefined>();
     for (;;) {
-      const wanted = count - claimed.length;
-      const messages = await this.deps.queues.peek(name, this.now(), wanted);
-      const commits: ExecutionCommit[] = [];
-      const stale: string[] = [];
+      const messages = this.queues.peek(name, count - claimed.length);
+      if (messages.length === 0) return claimed;
       for (const m of messages) {
-        if (!loaded.has(m.workflowId)) loaded.set(m.workflowId, await this.deps.executions.load(m.workflowId));
-        const stored = loaded.get(m.workflowId);
+        const stored = await this.stored(m.workflowId);
         const result = stored ? claimTask(stored.execution, m.taskId, workerId, this.context()) : null;
         if (!stored || !result) {
-          stale.push(m.taskId);
+          this.queues.apply([{ type: "dequeue", taskId: m.taskId, queueName: name }]);
+          await this.deps.queues.discard([m.taskId]);
           continue;
         }
         result.decision.effects.push({ type: "dequeue", taskId: m.taskId, queueName: name });
-        commits.push(this.toCommit(stored, result.decision));
-        claimed.push(result.task);
+        this.stage(stored, result.decision);
+        claimed.push(structuredClone(result.task));
       }
-      await this.commit(commits);
-      if (stale.length === 0 || messages.length < wanted) return claimed;
-      // Stale messages took places in this batch: drop them and look again.
-      await this.deps.queues.discard(stale);
+      if (claimed.length >= count) return claimed;
     }
   }
 
   update(result: TaskResult): Promise<Task> {
-    return this.serial.run(async () => {
-      const stored = await this.loadForTask(result.workflowInstanceId, result.taskId);
+    return this.step(result.workflowInstanceId, async () => {
+      const stored = await this.storedForTask(result.workflowInstanceId, result.taskId);
       const task = findTask(stored.execution, result.taskId)!;
       const outcome = applyTaskResult(stored.execution, task, result, this.context());
-      if (outcome.kind === "ignored") return outcome.task;
-      const now = this.now();
-      const logs = (result.logs ?? []).map((l) => ({ log: l.log, taskId: result.taskId, createdTime: l.createdTime ?? now }));
-      await this.commit([this.toCommit(stored, outcome.decision, logs)]);
-      return outcome.task;
+      if (outcome.kind === "applied") {
+        const now = this.now();
+        const logs = (result.logs ?? []).map((l) => ({ log: l.log, taskId: result.taskId, createdTime: l.createdTime ?? now }));
+        this.stage(stored, outcome.decision, logs);
+      }
+      return structuredClone(outcome.task);
     });
   }
 
   /** The execution holding a task: the one the caller named if it does, else looked up by task id. */
-  private async loadForTask(workflowId: string | undefined, taskId: string): Promise<StoredExecution> {
+  private async storedForTask(workflowId: string | undefined, taskId: string): Promise<StoredExecution> {
     if (workflowId) {
-      const stored = await this.deps.executions.load(workflowId);
+      const stored = await this.stored(workflowId);
       if (stored && findTask(stored.execution, taskId)) return stored;
     }
     const owner = await this.deps.executions.workflowIdOfTask(taskId);
-    const stored = owner ? await this.deps.executions.load(owner) : undefined;
+    const stored = owner ? await this.stored(owner) : undefined;
     if (!stored || !findTask(stored.execution, taskId)) throw new NotFound(`No such task found by id: ${taskId}`);
     return stored;
   }
 
   updateByRef(workflowId: string, taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined> {
-    return this.serial.run(async () => {
-      const stored = await this.load(workflowId);
+    return this.step(workflowId, async () => {
+      const stored = await this.require(workflowId);
       const pending = [...stored.execution.tasks]
         .reverse()
         .find((t) => !isTerminalTaskStatus(t.status) && (t.referenceTaskName === taskRefName || baseReferenceName(t.referenceTaskName) === taskRefName));
@@ -256,28 +315,30 @@ export class LocalEngine implements WorkflowService, TaskService {
         extendLease: false,
       };
       const outcome = applyTaskResult(stored.execution, pending, result, this.context());
-      if (outcome.kind === "applied") await this.commit([this.toCommit(stored, outcome.decision)]);
+      if (outcome.kind === "applied") this.stage(stored, outcome.decision);
       return pending.taskId;
     });
   }
 
   async getTask(taskId: string): Promise<Task> {
-    const task = await this.deps.executions.getTask(taskId);
+    const owner = await this.deps.executions.workflowIdOfTask(taskId);
+    const cached = owner ? this.cache.get(owner) : undefined;
+    const task = cached ? findTask(cached.execution, taskId) : await this.deps.executions.getTask(taskId);
     if (!task) throw new NotFound(`No such task found by id: ${taskId}`);
-    return task;
+    return structuredClone(task);
   }
 
   async addLog(taskId: string, log: string): Promise<void> {
     await this.getTask(taskId);
-    await this.serial.run(() => this.deps.executions.addLogs([{ taskId, log, createdTime: this.now() }]));
+    await this.lane.run(() => this.deps.executions.addLogs([{ taskId, log, createdTime: this.now() }]));
   }
 
   getLogs(taskId: string): Promise<TaskExecLog[]> {
-    return this.deps.executions.getLogs(taskId);
+    return this.afterPendingWrites(() => this.deps.executions.getLogs(taskId));
   }
 
-  queueSize(taskType: string, domain?: string): Promise<number> {
-    return this.deps.queues.size(queueName(taskType, domain));
+  async queueSize(taskType: string, domain?: string): Promise<number> {
+    return this.queues.size(queueName(taskType, domain));
   }
 
   async pollData(taskType: string): Promise<PollData[]> {
@@ -290,24 +351,28 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   // ---- timers ----
 
-  /** Runs the decider for every execution whose timer is due, wakes pollers of queues whose delayed messages came due, and says when to look again. */
+  /**
+   * Runs the decider for every execution whose timer is due, wakes pollers of queues whose
+   * delayed messages came due, and says when to look again.
+   */
   private async sweep(): Promise<number | null> {
+    await this.lane.run(async () => undefined); // staged wake-ups reach the store first
     const now = this.now();
-    const due = await this.serial.run(async () => {
-      const ids = await this.deps.executions.dueWorkflowIds(now, SWEEP_BATCH);
-      for (const id of ids) {
-        const stored = await this.deps.executions.load(id);
-        if (!stored) continue;
-        const decision = onTimer(stored.execution, this.context());
-        if (decision.wakeAt !== null && decision.wakeAt <= now) decision.wakeAt = now + MIN_REARM_MS;
-        await this.commit([this.toCommit(stored, decision)]);
-      }
-      return ids.length;
-    });
-    if (due === SWEEP_BATCH) return this.now();
-    for (const q of await this.deps.queues.visibleQueues(now)) this.waiters.notify(q);
-    const [wake, visible] = await Promise.all([this.deps.executions.nextWakeAt(), this.deps.queues.nextVisible(now)]);
-    const candidates = [wake, visible?.visibleAt].filter((t): t is number => typeof t === "number");
+    const ids = await this.deps.executions.dueWorkflowIds(now, SWEEP_BATCH);
+    await Promise.all(
+      ids.map((id) =>
+        this.step(id, async () => {
+          const stored = await this.stored(id);
+          if (!stored) return;
+          const decision = onTimer(stored.execution, this.context());
+          if (decision.wakeAt !== null && decision.wakeAt <= now) decision.wakeAt = now + MIN_REARM_MS;
+          this.stage(stored, decision);
+        }),
+      ),
+    );
+    if (ids.length === SWEEP_BATCH) return this.now();
+    for (const q of this.queues.promoteDue()) this.waiters.notify(q);
+    const candidates = [await this.deps.executions.nextWakeAt(), this.queues.nextVisibleAt()].filter((t): t is number => typeof t === "number");
     return candidates.length > 0 ? Math.min(...candidates) : null;
   }
 }

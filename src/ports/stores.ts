@@ -8,19 +8,24 @@ import type { PollData, Task, TaskDef, TaskExecLog, Workflow, WorkflowDef } from
 
 export interface StoredExecution {
   execution: Workflow;
-  /** The revision read; a commit must name it and fails if another writer got there first. */
+  /** The stored revision; a write must start from it and fails if another writer moved it on. */
   rev: number;
 }
 
 /** Everything one decision changed, written atomically. */
 export interface ExecutionCommit {
   execution: Workflow;
-  /** The revision the decision started from; 0 for a new execution. */
+  /**
+   * The stored revision the decision started from (0 for a new execution). Several commits of
+   * one execution in one batch share it; the batch advances the stored revision by one.
+   */
   rev: number;
   changedTasks: Task[];
   effects: QueueEffect[];
   wakeAt: number | null;
   logs?: TaskExecLog[];
+  /** The execution is deleted with its tasks, logs and queue messages (`DELETE /workflow/{id}/remove`). */
+  remove?: boolean;
 }
 
 export interface ExecutionQuery {
@@ -35,9 +40,8 @@ export interface ExecutionQuery {
 
 export interface ExecutionStore {
   load(workflowId: string): Promise<StoredExecution | undefined>;
-  /** Commits several decisions in one atomic write; all or none. */
+  /** Writes several decisions in one atomic batch, all or none; later commits of an execution supersede earlier ones. */
   commit(commits: ExecutionCommit[]): Promise<void>;
-  remove(workflowId: string): Promise<boolean>;
   workflowIdOfTask(taskId: string): Promise<string | undefined>;
   getTask(taskId: string): Promise<Task | undefined>;
   findWorkflowIds(query: ExecutionQuery): Promise<string[]>;
@@ -51,19 +55,17 @@ export interface ExecutionStore {
 
 export interface QueuedMessage {
   taskId: string;
+  queueName: string;
   workflowId: string;
+  priority: number;
+  visibleAt: number;
 }
 
 export interface QueueStore {
-  /** Visible messages of a queue in delivery order (priority, then age). */
-  peek(queueName: string, now: number, limit: number): Promise<QueuedMessage[]>;
-  size(queueName: string): Promise<number>;
+  /** Every pending message, oldest first (a single-process host indexes them in memory). */
+  loadAll(): Promise<QueuedMessage[]>;
   /** Drops messages whose task no longer waits for a worker (idempotent). */
   discard(taskIds: string[]): Promise<void>;
-  /** The earliest time a delayed message becomes visible, with its queue; null if none. */
-  nextVisible(now: number): Promise<{ queueName: string; visibleAt: number } | null>;
-  /** Queue names with messages visible at `now`. */
-  visibleQueues(now: number): Promise<string[]>;
   savePollData(entries: PollData[]): Promise<void>;
   loadPollData(): Promise<PollData[]>;
 }

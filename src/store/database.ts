@@ -15,12 +15,11 @@ export type Statement = BatchItem<"sqlite">;
 
 export interface SqlBackend {
   db: SqliteDatabase;
+  /** Bound parameters one statement may carry (D1 and Durable Objects: 100). */
+  maxParameters: number;
   /** Runs the statements in one transaction: all take effect or none. */
   writeAtomically(statements: Statement[]): Promise<void>;
 }
-
-/** D1 and Durable Object SQLite bind at most 100 parameters per statement. */
-export const MAX_BOUND_PARAMETERS = 100;
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];

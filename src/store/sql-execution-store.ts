@@ -1,8 +1,10 @@
 /** Executions, their tasks, timers and queue messages in SQL: one decision, one atomic write. */
-import { and, asc, desc, eq, gte, isNotNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import type { Task, TaskExecLog, Workflow } from "../model/index.ts";
 import type { ExecutionCommit, ExecutionQuery, ExecutionStore, StoredExecution } from "../ports/stores.ts";
-import type { SqlBackend, Statement } from "./database.ts";
+import { chunk, type SqlBackend, type Statement } from "./database.ts";
+import { decodeTask, definitionTasksByRef, encodeTask } from "./task-doc.ts";
+import { mergeCommits, type NetChanges, type NetExecution } from "./merge-commits.ts";
 import { queueMessages, taskLogs, tasks, workflows } from "./schema.ts";
 
 export class SqlExecutionStore implements ExecutionStore {
@@ -15,78 +17,60 @@ export class SqlExecutionStore implements ExecutionStore {
     const taskRows = await db.select({ doc: tasks.doc }).from(tasks).where(eq(tasks.workflowId, workflowId)).orderBy(asc(tasks.seq)).all();
     const execution = JSON.parse(row.doc) as Workflow;
     execution.workflowDefinition = JSON.parse(row.definition);
-    execution.tasks = taskRows.map((r: { doc: string }) => JSON.parse(r.doc) as Task);
+    const byRef = definitionTasksByRef(execution.workflowDefinition);
+    execution.tasks = taskRows.map((r: { doc: string }) => decodeTask(r.doc, byRef));
     return { execution, rev: row.rev };
   }
 
   async commit(commits: ExecutionCommit[]): Promise<void> {
-    const statements: Statement[] = [];
-    for (const c of commits) this.statementsFor(c, statements);
+    const statements = this.statementsFor(mergeCommits(commits));
     if (statements.length > 0) await this.backend.writeAtomically(statements);
   }
 
-  private statementsFor(c: ExecutionCommit, out: Statement[]): void {
-    const { db } = this.backend;
-    const { tasks: _tasks, workflowDefinition, ...rest } = c.execution;
-    const doc = JSON.stringify(rest);
-    const wf = c.execution;
-    const columns = {
-      status: wf.status,
-      correlationId: wf.correlationId ?? null,
-      updateTime: wf.updateTime ?? 0,
-      endTime: wf.endTime || null,
-      rev: c.rev + 1,
-      wakeAt: c.wakeAt,
-      doc,
-    };
-    if (c.rev === 0) {
-      out.push(
-        db.insert(workflows).values({
-          ...columns,
-          workflowId: wf.workflowId,
-          workflowName: wf.workflowName ?? workflowDefinition?.name ?? "",
-          workflowVersion: wf.workflowVersion ?? workflowDefinition?.version ?? 1,
-          parentWorkflowId: wf.parentWorkflowId ?? null,
-          createTime: wf.createTime ?? 0,
-          definition: JSON.stringify(workflowDefinition ?? {}),
-        }),
-      );
-    } else {
-      // The rev guard trigger rejects this update if another writer advanced the row meanwhile.
-      out.push(db.update(workflows).set(columns).where(eq(workflows.workflowId, wf.workflowId)));
+  private statementsFor(net: NetChanges): Statement[] {
+    const { db, maxParameters } = this.backend;
+    const out: Statement[] = [];
+    const rows = (columns: number) => Math.max(1, Math.floor(maxParameters / columns));
+
+    const created = net.executions.filter((e) => e.baseRev === 0).map(workflowRow);
+    for (const part of chunk(created, rows(13))) out.push(db.insert(workflows).values(part));
+    for (const e of net.executions) {
+      if (e.baseRev === 0) continue;
+      // The rev guard trigger rejects this (and so the whole batch) if another writer moved the row on.
+      out.push(db.update(workflows).set(workflowColumns(e)).where(eq(workflows.workflowId, e.execution.workflowId)));
     }
-    for (const task of c.changedTasks) {
-      const taskDoc = JSON.stringify(task);
+
+    const byRef = new Map(net.executions.map((e) => [e.execution.workflowId, definitionTasksByRef(e.execution.workflowDefinition)]));
+    const taskRows = net.tasks.map(({ workflowId, task }) => ({ taskId: task.taskId, workflowId, seq: task.seq ?? 0, doc: encodeTask(task, byRef.get(workflowId) ?? new Map()) }));
+    for (const part of chunk(taskRows, rows(4))) {
+      out.push(db.insert(tasks).values(part).onConflictDoUpdate({ target: tasks.taskId, set: { doc: sql`excluded.doc` } }));
+    }
+
+    const messages = net.enqueued.map((e) => ({ taskId: e.taskId, queueName: e.queueName, workflowId: e.workflowId, priority: e.priority, visibleAt: e.visibleAt }));
+    for (const part of chunk(messages, rows(5))) {
       out.push(
         db
-          .insert(tasks)
-          .values({ taskId: task.taskId, workflowId: wf.workflowId, seq: task.seq ?? 0, doc: taskDoc })
-          .onConflictDoUpdate({ target: tasks.taskId, set: { doc: taskDoc } }),
+          .insert(queueMessages)
+          .values(part)
+          .onConflictDoUpdate({
+            target: queueMessages.taskId,
+            set: { queueName: sql`excluded.queue_name`, priority: sql`excluded.priority`, visibleAt: sql`excluded.visible_at` },
+          }),
       );
     }
-    for (const e of c.effects) {
-      if (e.type === "enqueue") {
-        const values = { taskId: e.taskId, queueName: e.queueName, workflowId: e.workflowId, priority: e.priority, visibleAt: e.visibleAt };
-        out.push(db.insert(queueMessages).values(values).onConflictDoUpdate({ target: queueMessages.taskId, set: values }));
-      } else {
-        out.push(db.delete(queueMessages).where(eq(queueMessages.taskId, e.taskId)));
-      }
-    }
-    for (const log of c.logs ?? []) out.push(db.insert(taskLogs).values({ taskId: log.taskId!, log: log.log, createdTime: log.createdTime ?? 0 }));
-  }
+    for (const part of chunk(net.dequeued, maxParameters)) out.push(db.delete(queueMessages).where(inArray(queueMessages.taskId, part)));
 
-  async remove(workflowId: string): Promise<boolean> {
-    const { db } = this.backend;
-    const found = await db.select({ id: workflows.workflowId }).from(workflows).where(eq(workflows.workflowId, workflowId)).get();
-    if (!found) return false;
-    const taskIds = db.select({ id: tasks.taskId }).from(tasks).where(eq(tasks.workflowId, workflowId));
-    await this.backend.writeAtomically([
-      db.delete(taskLogs).where(sql`${taskLogs.taskId} in ${taskIds}`),
-      db.delete(queueMessages).where(eq(queueMessages.workflowId, workflowId)),
-      db.delete(tasks).where(eq(tasks.workflowId, workflowId)),
-      db.delete(workflows).where(eq(workflows.workflowId, workflowId)),
-    ]);
-    return true;
+    for (const part of chunk(net.removed, maxParameters)) {
+      const taskIds = db.select({ id: tasks.taskId }).from(tasks).where(inArray(tasks.workflowId, part));
+      out.push(db.delete(taskLogs).where(inArray(taskLogs.taskId, taskIds)));
+      out.push(db.delete(queueMessages).where(inArray(queueMessages.workflowId, part)));
+      out.push(db.delete(tasks).where(inArray(tasks.workflowId, part)));
+      out.push(db.delete(workflows).where(inArray(workflows.workflowId, part)));
+    }
+
+    const logRows = net.logs.map((l) => ({ taskId: l.taskId!, log: l.log, createdTime: l.createdTime ?? 0 }));
+    for (const part of chunk(logRows, rows(3))) out.push(db.insert(taskLogs).values(part));
+    return out;
   }
 
   async workflowIdOfTask(taskId: string): Promise<string | undefined> {
@@ -95,8 +79,13 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async getTask(taskId: string): Promise<Task | undefined> {
-    const row = await this.backend.db.select({ doc: tasks.doc }).from(tasks).where(eq(tasks.taskId, taskId)).get();
-    return row ? (JSON.parse(row.doc) as Task) : undefined;
+    const row = await this.backend.db
+      .select({ doc: tasks.doc, definition: workflows.definition })
+      .from(tasks)
+      .innerJoin(workflows, eq(workflows.workflowId, tasks.workflowId))
+      .where(eq(tasks.taskId, taskId))
+      .get();
+    return row ? decodeTask(row.doc, definitionTasksByRef(JSON.parse(row.definition))) : undefined;
   }
 
   async findWorkflowIds(q: ExecutionQuery): Promise<string[]> {
@@ -132,13 +121,39 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async addLogs(logs: TaskExecLog[]): Promise<void> {
-    if (logs.length === 0) return;
-    const { db } = this.backend;
-    await this.backend.writeAtomically(logs.map((l) => db.insert(taskLogs).values({ taskId: l.taskId!, log: l.log, createdTime: l.createdTime ?? 0 })));
+    const statements = this.statementsFor({ executions: [], tasks: [], enqueued: [], dequeued: [], logs, removed: [] });
+    if (statements.length > 0) await this.backend.writeAtomically(statements);
   }
 
   async getLogs(taskId: string): Promise<TaskExecLog[]> {
     const rows = await this.backend.db.select().from(taskLogs).where(eq(taskLogs.taskId, taskId)).orderBy(asc(taskLogs.id)).all();
     return rows.map((r: { taskId: string; log: string; createdTime: number }) => ({ taskId: r.taskId, log: r.log, createdTime: r.createdTime }));
   }
+}
+
+/** The searchable columns and the document of an execution row. */
+function workflowColumns(e: NetExecution) {
+  const { tasks: _tasks, workflowDefinition: _definition, ...rest } = e.execution;
+  return {
+    status: rest.status,
+    correlationId: rest.correlationId ?? null,
+    updateTime: rest.updateTime ?? 0,
+    endTime: rest.endTime || null,
+    rev: e.baseRev + 1,
+    wakeAt: e.wakeAt,
+    doc: JSON.stringify(rest),
+  };
+}
+
+function workflowRow(e: NetExecution) {
+  const wf = e.execution;
+  return {
+    ...workflowColumns(e),
+    workflowId: wf.workflowId,
+    workflowName: wf.workflowName ?? wf.workflowDefinition?.name ?? "",
+    workflowVersion: wf.workflowVersion ?? wf.workflowDefinition?.version ?? 1,
+    parentWorkflowId: wf.parentWorkflowId ?? null,
+    createTime: wf.createTime ?? 0,
+    definition: JSON.stringify(wf.workflowDefinition ?? {}),
+  };
 }

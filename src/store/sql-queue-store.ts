@@ -1,52 +1,31 @@
-/** Task queues and poll data in SQL. Messages are written by execution commits; this reads them. */
-import { and, asc, count, desc, eq, gt, inArray, lte } from "drizzle-orm";
+/** Task queue rows and poll data in SQL. Messages are written by execution commits; this reads them. */
+import { asc, inArray } from "drizzle-orm";
 import type { PollData } from "../model/index.ts";
 import type { QueueStore, QueuedMessage } from "../ports/stores.ts";
-import { chunk, MAX_BOUND_PARAMETERS, type SqlBackend } from "./database.ts";
+import { chunk, type SqlBackend } from "./database.ts";
 import { pollData, queueMessages } from "./schema.ts";
 
 export class SqlQueueStore implements QueueStore {
   constructor(private readonly backend: SqlBackend) {}
 
-  async peek(queueName: string, now: number, limit: number): Promise<QueuedMessage[]> {
-    return this.backend.db
-      .select({ taskId: queueMessages.taskId, workflowId: queueMessages.workflowId })
+  async loadAll(): Promise<QueuedMessage[]> {
+    return await this.backend.db
+      .select({
+        taskId: queueMessages.taskId,
+        queueName: queueMessages.queueName,
+        workflowId: queueMessages.workflowId,
+        priority: queueMessages.priority,
+        visibleAt: queueMessages.visibleAt,
+      })
       .from(queueMessages)
-      .where(and(eq(queueMessages.queueName, queueName), lte(queueMessages.visibleAt, now)))
-      .orderBy(desc(queueMessages.priority), asc(queueMessages.id))
-      .limit(limit)
+      .orderBy(asc(queueMessages.id))
       .all();
-  }
-
-  async size(queueName: string): Promise<number> {
-    const row = await this.backend.db.select({ n: count() }).from(queueMessages).where(eq(queueMessages.queueName, queueName)).get();
-    return row?.n ?? 0;
   }
 
   async discard(taskIds: string[]): Promise<void> {
-    const { db } = this.backend;
-    const statements = chunk(taskIds, MAX_BOUND_PARAMETERS).map((ids) => db.delete(queueMessages).where(inArray(queueMessages.taskId, ids)));
+    const { db, maxParameters } = this.backend;
+    const statements = chunk(taskIds, maxParameters).map((ids) => db.delete(queueMessages).where(inArray(queueMessages.taskId, ids)));
     if (statements.length > 0) await this.backend.writeAtomically(statements);
-  }
-
-  async nextVisible(now: number): Promise<{ queueName: string; visibleAt: number } | null> {
-    const row = await this.backend.db
-      .select({ queueName: queueMessages.queueName, visibleAt: queueMessages.visibleAt })
-      .from(queueMessages)
-      .where(gt(queueMessages.visibleAt, now))
-      .orderBy(asc(queueMessages.visibleAt))
-      .limit(1)
-      .get();
-    return row ?? null;
-  }
-
-  async visibleQueues(now: number): Promise<string[]> {
-    const rows = await this.backend.db
-      .selectDistinct({ queueName: queueMessages.queueName })
-      .from(queueMessages)
-      .where(lte(queueMessages.visibleAt, now))
-      .all();
-    return rows.map((r: { queueName: string }) => r.queueName);
   }
 
   async savePollData(entries: PollData[]): Promise<void> {
@@ -68,4 +47,3 @@ export class SqlQueueStore implements QueueStore {
     }));
   }
 }
-

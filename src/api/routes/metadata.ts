@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { TaskDefSchema, WorkflowDefSchema, type WorkflowDef } from "../../model/index.ts";
 import type { MetadataService } from "../../ports/services.ts";
-import { parseBody, queryBool, queryInt } from "../request.ts";
+import { intParam, parseBody, queryBool, queryInt } from "../request.ts";
 
 export function metadataRoutes(metadata: MetadataService): Hono {
   const app = new Hono();
@@ -47,8 +47,7 @@ export function metadataRoutes(metadata: MetadataService): Hono {
   });
   app.get("/workflow/:name", async (c) => c.json(await metadata.getWorkflowDef(c.req.param("name"), queryInt(c, "version", undefined, { min: 1 }))));
   app.delete("/workflow/:name/:version", async (c) => {
-    const version = Number(c.req.param("version"));
-    await metadata.deleteWorkflowDef(c.req.param("name"), version);
+    await metadata.deleteWorkflowDef(c.req.param("name"), intParam(c, "version"));
     return c.body(null, 200);
   });
   return app;

@@ -1,9 +1,9 @@
 /** /api/tasks: the worker protocol (poll, update) and task inspection. */
 import { Hono, type Context } from "hono";
 import { InvalidInput } from "../../errors.ts";
-import { isTerminalTaskStatus, parse, TaskResultSchema, TaskResultStatusSchema } from "../../model/index.ts";
+import { isTerminalTaskStatus, TaskResultSchema, TaskResultStatusSchema } from "../../model/index.ts";
 import type { TaskService } from "../../ports/services.ts";
-import { objectBody, parseBody, queryInt } from "../request.ts";
+import { objectBody, parseBody, parseParam, plainText, queryInt } from "../request.ts";
 
 /** Conductor's bounds for a batch poll's long-poll wait. */
 const MAX_POLL_TIMEOUT_MS = 5000;
@@ -30,7 +30,7 @@ export function taskRoutes(tasks: TaskService): Hono {
   app.post("/", async (c) => {
     const result = await parseBody(c, TaskResultSchema, "TaskResult");
     await tasks.update(result);
-    return c.text(result.taskId);
+    return plainText(c, result.taskId);
   });
   // Update, then hand the worker its next task of the same type in the same round trip.
   app.post("/update-v2", async (c) => {
@@ -59,10 +59,10 @@ export function taskRoutes(tasks: TaskService): Hono {
   });
 
   app.post("/:workflowId/:taskRefName/:status", async (c) => {
-    const status = parse(TaskResultStatusSchema, c.req.param("status"), "task status");
+    const status = parseParam(TaskResultStatusSchema, c.req.param("status"), "status");
     const output = await objectBody(c, "Task output");
     const taskId = await tasks.updateByRef(c.req.param("workflowId"), c.req.param("taskRefName"), status, output, c.req.query("workerid"));
-    return c.text(taskId ?? "");
+    return plainText(c, taskId ?? "");
   });
 
   app.post("/:taskId/log", async (c) => {

@@ -5,12 +5,12 @@ import { StartWorkflowRequestSchema } from "../../model/index.ts";
 import { PrioritySchema } from "../../model/start-request.ts";
 import { parse } from "../../model/index.ts";
 import type { WorkflowService } from "../../ports/services.ts";
-import { objectBody, parseBody, queryBool, queryInt } from "../request.ts";
+import { objectBody, parseBody, parseParam, plainText, queryBool, queryInt } from "../request.ts";
 
 export function workflowRoutes(workflows: WorkflowService): Hono {
   const app = new Hono();
 
-  app.post("/", async (c) => c.text(await workflows.start(await parseBody(c, StartWorkflowRequestSchema, "StartWorkflowRequest"))));
+  app.post("/", async (c) => plainText(c, await workflows.start(await parseBody(c, StartWorkflowRequestSchema, "StartWorkflowRequest"))));
   app.get("/running/:name", async (c) =>
     c.json(
       await workflows.running(
@@ -41,12 +41,12 @@ export function workflowRoutes(workflows: WorkflowService): Hono {
         name: c.req.param("name"),
         version: queryInt(c, "version", undefined),
         correlationId: c.req.query("correlationId"),
-        priority: priority === undefined ? undefined : parse(PrioritySchema, Number(priority), "priority"),
+        priority: priority === undefined ? undefined : parseParam(PrioritySchema, Number(priority), "priority"),
         input: await objectBody(c, "Workflow input"),
       },
       "StartWorkflowRequest",
     );
-    return c.text(await workflows.start(request));
+    return plainText(c, await workflows.start(request));
   });
   app.get("/:workflowId/status", async (c) => {
     const wf = await workflows.get(c.req.param("workflowId"), false);

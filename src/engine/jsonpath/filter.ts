@@ -1,13 +1,11 @@
 /**
  * Jayway JsonPath filters (`[?(@.price < 10 && @.tags contains 'x')]`), compiled into closures so
- * no script is ever evaluated. The parser follows Jayway's FilterCompiler and the comparisons its
- * evaluators, because workflows written for Conductor rely on their quirks: a number equals a
- * string with the same value (`@.id == '2'`), a missing property compares as null, `=~` must
- * match the whole text, and a filter that fails to evaluate simply rejects the item.
+ * no script is ever evaluated. The parser follows Jayway's FilterCompiler; a filter that fails to
+ * evaluate simply rejects the item, as Jayway's does.
  */
-import { javaNumber } from "./java-string.ts";
-
-export class JsonPathError extends Error {}
+import { compare, NULL, toValue, type Value } from "./compare.ts";
+import type { Filter } from "./parse.ts";
+import { fail, isBigDecimal, JsonPathError, matchingClose, nextUnescaped, unescape } from "./syntax.ts";
 
 /** A path inside a filter, evaluated against the current item (`@`) or the document (`$`). */
 export interface FilterPath {
@@ -17,23 +15,12 @@ export interface FilterPath {
   exists(item: unknown, root: unknown): boolean;
 }
 
-export type Filter = (item: unknown, root: unknown) => boolean;
-
-type Value =
-  | { t: "number"; n: number; text: string }
-  | { t: "string"; s: string }
-  | { t: "boolean"; b: boolean }
-  | { t: "null" }
-  | { t: "json"; v: unknown }
-  | { t: "pattern"; re: RegExp };
-
 interface Operand {
   get(item: unknown, root: unknown): Value;
   path?: FilterPath;
   shouldExist?: boolean;
 }
 
-const NULL: Value = { t: "null" };
 const RELATIONAL = new Set(["==", "!=", "===", "!==", "<", "<=", ">", ">=", "=~", "IN", "NIN", "CONTAINS", "SIZE", "EMPTY", "SUBSETOF", "ANYOF", "NONEOF"]);
 const isRelationalChar = (c: string | undefined) => c === "<" || c === ">" || c === "=" || c === "~" || c === "!";
 
@@ -207,137 +194,6 @@ class FilterParser {
       throw new JsonPathError(`Invalid pattern: ${body}`);
     }
   }
-}
-
-function toValue(v: unknown): Value {
-  switch (typeof v) {
-    case "number":
-      return { t: "number", n: v, text: javaNumber(v) };
-    case "string":
-      return { t: "string", s: v };
-    case "boolean":
-      return { t: "boolean", b: v };
-  }
-  return v === null || v === undefined ? NULL : { t: "json", v };
-}
-
-function compare(l: Value, op: string, r: Value): boolean {
-  switch (op) {
-    case "==": return equals(l, r);
-    case "!=": return !equals(l, r);
-    case "===": return l.t === r.t && equals(l, r);
-    case "!==": return !(l.t === r.t && equals(l, r));
-    case "<": return order(l, r, (x) => x < 0);
-    case "<=": return order(l, r, (x) => x <= 0);
-    case ">": return order(l, r, (x) => x > 0);
-    case ">=": return order(l, r, (x) => x >= 0);
-    case "=~": return regexMatch(l, r);
-    case "IN": return inList(l, r);
-    case "NIN": return !inList(l, r);
-    case "CONTAINS":
-      if (l.t === "string" && r.t === "string") return l.s.includes(r.s);
-      return l.t === "json" && (listOf(l)?.some((e) => equals(r, e)) ?? false);
-    case "SIZE": {
-      if (r.t !== "number") return false;
-      const size = l.t === "string" ? l.s.length : l.t === "json" ? (Array.isArray(l.v) ? l.v.length : -1) : undefined;
-      return size === Math.trunc(r.n);
-    }
-    case "EMPTY": {
-      if (r.t !== "boolean") throw new JsonPathError("Expected boolean");
-      if (l.t === "string") return (l.s.length === 0) === r.b;
-      return l.t === "json" && (Object.keys(l.v as object).length === 0) === r.b;
-    }
-    default: {
-      const left = l.t === "json" ? listOf(l) : requireList(l);
-      const right = r.t === "json" ? listOf(r) : requireList(r);
-      if (!left || !right) return false;
-      if (op === "SUBSETOF") return left.every((x) => right.some((y) => equals(x, y)));
-      const any = left.some((x) => right.some((y) => equals(x, y)));
-      return op === "ANYOF" ? any : !any;
-    }
-  }
-}
-
-// Jayway's ValueNode.equals: numbers and strings compare across types; containers deeply.
-function equals(a: Value, b: Value): boolean {
-  switch (a.t) {
-    case "json": return b.t === "json" && deepEqual(a.v, b.v);
-    case "number": return b.t === "number" ? a.n === b.n : b.t === "string" && isBigDecimal(b.s) && Number(b.s) === a.n;
-    case "string": return b.t === "string" ? a.s === b.s : b.t === "number" && a.s === b.text;
-    case "boolean": return b.t === "boolean" && a.b === b.b;
-    case "null": return b.t === "null";
-    default: return false;
-  }
-}
-
-function order(l: Value, r: Value, test: (cmp: number) => boolean): boolean {
-  if (l.t === "number" && r.t === "number") return test(l.n - r.n);
-  if (l.t === "string" && r.t === "string") return test(l.s < r.s ? -1 : l.s > r.s ? 1 : 0);
-  return false;
-}
-
-function regexMatch(l: Value, r: Value): boolean {
-  if ((l.t === "pattern") === (r.t === "pattern")) return false;
-  const [re, other] = l.t === "pattern" ? [l.re, r] : [(r as { re: RegExp }).re, l];
-  const inputs = other.t === "json" && Array.isArray(other.v) ? listOf(other)! : [other];
-  return inputs.some((v) => re.test(v.t === "string" ? v.s : v.t === "number" ? v.text : v.t === "boolean" ? String(v.b) : ""));
-}
-
-function inList(l: Value, r: Value): boolean {
-  const list = r.t === "json" ? listOf(r) : requireList(r);
-  return list?.some((e) => equals(l, e)) ?? false;
-}
-
-function listOf(v: Value & { t: "json" }): Value[] | undefined {
-  return Array.isArray(v.v) ? v.v.map(toValue) : undefined;
-}
-
-function requireList(_v: Value): never {
-  throw new JsonPathError("Expected value list node");
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-const isBigDecimal = (s: string) => /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s);
-
-/** Index of the bracket closing the one at `start`, skipping quoted strings (and /regex/ when asked). */
-export function matchingClose(s: string, start: number, open: string, close: string, skipStrings: boolean, skipRegex: boolean): number {
-  let depth = 1;
-  for (let i = start + 1; i < s.length; i++) {
-    if (skipStrings && (s[i] === "'" || s[i] === '"')) i = nextUnescaped(s, i, s[i]) + 1 || fail("Unclosed quote");
-    if (skipRegex && s[i] === "/") i = nextUnescaped(s, i, "/") + 1 || fail("Unclosed regex");
-    if (s[i] === open) depth++;
-    else if (s[i] === close && --depth === 0) return i;
-  }
-  return -1;
-}
-
-export function nextUnescaped(s: string, start: number, c: string): number {
-  for (let i = start + 1, escaped = false; i < s.length; i++) {
-    if (escaped) escaped = false;
-    else if (s[i] === "\\") escaped = true;
-    else if (s[i] === c) return i;
-  }
-  return -1;
-}
-
-const UNESCAPES: Record<string, string> = { r: "\r", f: "\f", t: "\t", n: "\n", b: "\b" };
-
-/** Jayway's Utils.unescape, used for quoted property names and string literals. */
-export function unescape(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|[\s\S]?)/g, (_, e: string) =>
-    e === "" ? "\\" : e[0] === "u" && e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : UNESCAPES[e] ?? e,
-  );
-}
-
-function fail(message: string): never {
-  throw new JsonPathError(message);
 }
 
 /** json-smart's permissive mode, as Jayway parses `[1, 'a']` in a filter: single quotes and bare words allowed. */

@@ -1,0 +1,221 @@
+/**
+ * Scenario 1: N workflows of 5 SIMPLE tasks through M worker processes, all over HTTP.
+ *
+ * The starter runs in this process. Unpaced, it keeps `startConcurrency` start requests in
+ * flight until all N are started (the server's maximum, with a backlog, so end-to-end latency is
+ * mostly queueing). Paced, it sends starts on a fixed schedule (open loop) so latency is measured
+ * below saturation.
+ */
+import { spawnChild, type Child, type Message } from "../lib/children.ts";
+import { registerDefinitions, startRequest, TASKS_PER_WORKFLOW } from "../lib/definitions.ts";
+import { cpuSeconds, peakRssMb } from "../lib/proc.ts";
+import { postJson, startBatonServer } from "../lib/server.ts";
+import { summarize, wallNow, type Summary } from "../lib/stats.ts";
+
+export interface ThroughputOptions {
+  workers: number;
+  concurrency: number;
+  workflows: number;
+  startConcurrency: number;
+  pollTimeoutMs: number;
+  /** Workflows per second; omitted = as fast as the server accepts them. */
+  rate?: number;
+  deadlineMs: number;
+  profileDir?: string;
+}
+
+export interface ThroughputResult {
+  workers: number;
+  concurrency: number;
+  paced: boolean;
+  rate?: number;
+  started: number;
+  completed: number;
+  timedOut: boolean;
+  wallSeconds: number;
+  workflowsPerSecond: number;
+  tasksPerSecond: number;
+  /** Start request sent → the worker's update of the last task answered (client clocks). */
+  endToEndMs: Summary;
+  /** The workflow's own createTime → endTime (server stamps). */
+  serverWorkflowMs: Summary;
+  startRttMs: Summary;
+  /** Task scheduledTime → startTime: how long a due task waited for a poll. */
+  queueWaitMs: Summary;
+  /** Previous task endTime → next task startTime within a workflow (server stamps). */
+  transitionToClaimMs: Summary;
+  /** Previous task endTime → next task scheduledTime (server stamps). */
+  transitionToScheduleMs: Summary;
+  serverCpuSeconds: number;
+  serverCpuPer1000Workflows: number;
+  serverPeakRssMb: number;
+  workerCpuSeconds: number;
+  requestsPerTask: number;
+  updateV2HitRate: number;
+  workerErrors: number;
+  notCompleted: number;
+}
+
+interface WorkflowDoc {
+  status: string;
+  createTime: number;
+  endTime: number;
+  tasks: { scheduledTime: number; startTime: number; endTime: number }[];
+}
+
+export async function runThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
+  const server = await startBatonServer(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}.cpuprofile` } : {});
+  const workers: Child[] = [];
+  try {
+    await registerDefinitions(server.baseUrl);
+    const doneAt = new Map<string, number>();
+    let allDone: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
+    const onMessage = (m: Message) => {
+      if (m.type !== "done") return false;
+      for (const [id, at] of m.items as [string, number][]) doneAt.set(id, at);
+      if (doneAt.size >= o.workflows) allDone();
+      return true;
+    };
+    for (let i = 0; i < o.workers; i++) {
+      workers.push(
+        spawnChild(
+          "worker.ts",
+          {
+            BENCH_BASE_URL: server.baseUrl,
+            BENCH_MODE: "throughput",
+            BENCH_CONCURRENCY: String(o.concurrency),
+            BENCH_POLL_TIMEOUT: String(o.pollTimeoutMs),
+            BENCH_WORKER_ID: `w${i}`,
+          },
+          onMessage,
+        ),
+      );
+    }
+    await Promise.all(workers.map((w) => w.next("ready")));
+    // Let the first polls reach the server and park.
+    await Bun.sleep(200);
+
+    const workerCpu0 = workers.reduce((s, w) => s + cpuSeconds(w.pid), 0);
+    const serverCpu0 = cpuSeconds(server.pid);
+    const sentAt = new Map<string, number>();
+    const startRtt: number[] = [];
+    const t0 = wallNow();
+    let nextIndex = 0;
+    let giveUp = false;
+    let startErrors = 0;
+    const starter = async () => {
+      while (nextIndex < o.workflows && !giveUp) {
+        const i = nextIndex++;
+        if (o.rate) {
+          const due = t0 + (i * 1000) / o.rate;
+          const wait = due - wallNow();
+          if (wait > 0) await Bun.sleep(wait);
+        }
+        const sent = wallNow();
+        const res = await postJson(`${server.baseUrl}/api/workflow`, startRequest(i));
+        const body = await res.text();
+        if (!res.ok) {
+          startErrors++;
+          console.error(`start: HTTP ${res.status} ${body}`);
+          continue;
+        }
+        startRtt.push(wallNow() - sent);
+        sentAt.set(body, sent);
+      }
+    };
+    const starters = Promise.all(Array.from({ length: o.startConcurrency }, starter));
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), o.deadlineMs)))]);
+    clearTimeout(deadline);
+    const serverCpu1 = cpuSeconds(server.pid);
+    const workerCpu1 = workers.reduce((s, w) => s + cpuSeconds(w.pid), 0);
+    const serverPeakRssMb = peakRssMb(server.pid);
+    giveUp = timedOut;
+    // After a timeout, starts still in flight may never answer: do not wait for them.
+    if (!timedOut) await starters;
+
+    const counters = { polls: 0, emptyPolls: 0, polledTasks: 0, updates: 0, v2Hits: 0, errors: 0 };
+    for (const w of workers) w.send({ type: "stop" });
+    for (const w of workers) {
+      const c = (await w.next("counters", 10_000)).counters as typeof counters;
+      for (const k of Object.keys(counters) as (keyof typeof counters)[]) counters[k] += c[k];
+    }
+
+    const ends = [...doneAt.values()];
+    const lastDone = ends.length > 0 ? Math.max(...ends) : wallNow();
+    const wallSeconds = (lastDone - t0) / 1000;
+    const completed = doneAt.size;
+    const e2e: number[] = [];
+    for (const [id, sent] of sentAt) {
+      const done = doneAt.get(id);
+      if (done !== undefined) e2e.push(done - sent);
+    }
+
+    const docs = await fetchWorkflows(server.baseUrl, [...sentAt.keys()]);
+    const serverWorkflow: number[] = [];
+    const queueWait: number[] = [];
+    const toClaim: number[] = [];
+    const toSchedule: number[] = [];
+    let notCompleted = 0;
+    for (const d of docs) {
+      if (d.status !== "COMPLETED") {
+        notCompleted++;
+        continue;
+      }
+      serverWorkflow.push(d.endTime - d.createTime);
+      d.tasks.forEach((t, k) => {
+        queueWait.push(t.startTime - t.scheduledTime);
+        if (k === 0) return;
+        toClaim.push(t.startTime - d.tasks[k - 1].endTime);
+        toSchedule.push(t.scheduledTime - d.tasks[k - 1].endTime);
+      });
+    }
+    const tasks = completed * TASKS_PER_WORKFLOW;
+    if (startErrors > 0) console.error(`${startErrors} start requests failed`);
+    return {
+      workers: o.workers,
+      concurrency: o.concurrency,
+      paced: o.rate !== undefined,
+      rate: o.rate,
+      started: sentAt.size,
+      completed,
+      timedOut,
+      wallSeconds,
+      workflowsPerSecond: completed / wallSeconds,
+      tasksPerSecond: tasks / wallSeconds,
+      endToEndMs: summarize(e2e),
+      serverWorkflowMs: summarize(serverWorkflow),
+      startRttMs: summarize(startRtt),
+      queueWaitMs: summarize(queueWait),
+      transitionToClaimMs: summarize(toClaim),
+      transitionToScheduleMs: summarize(toSchedule),
+      serverCpuSeconds: serverCpu1 - serverCpu0,
+      serverCpuPer1000Workflows: completed > 0 ? ((serverCpu1 - serverCpu0) / completed) * 1000 : NaN,
+      serverPeakRssMb,
+      workerCpuSeconds: workerCpu1 - workerCpu0,
+      requestsPerTask: tasks > 0 ? (counters.polls + counters.updates) / tasks : NaN,
+      updateV2HitRate: counters.updates > 0 ? counters.v2Hits / counters.updates : NaN,
+      workerErrors: counters.errors,
+      notCompleted,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.kill()));
+    await server.stop();
+  }
+}
+
+/** Reads the executions back after the measured window, a few at a time. */
+async function fetchWorkflows(baseUrl: string, ids: string[]): Promise<WorkflowDoc[]> {
+  const out: WorkflowDoc[] = [];
+  let next = 0;
+  const reader = async () => {
+    while (next < ids.length) {
+      const id = ids[next++];
+      const res = await fetch(`${baseUrl}/api/workflow/${id}?includeTasks=true`);
+      if (res.ok) out.push((await res.json()) as WorkflowDoc);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, reader));
+  return out;
+}

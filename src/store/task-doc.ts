@@ -1,0 +1,31 @@
+/**
+ * How a task is stored. A task's `workflowTask` is usually the definition's own entry for its
+ * reference name, which the execution row already holds; storing it again with every task write
+ * would multiply the bytes written per decision, so it is left out then and linked back on load.
+ */
+import type { Task, WorkflowDef, WorkflowTask } from "../model/index.ts";
+import { forEachWorkflowTask } from "../model/index.ts";
+
+const LOOP_SUFFIX = /__\d+$/;
+
+export function definitionTasksByRef(def: WorkflowDef | undefined): Map<string, WorkflowTask> {
+  const byRef = new Map<string, WorkflowTask>();
+  if (def) forEachWorkflowTask(def.tasks, (t) => byRef.set(t.taskReferenceName, t));
+  return byRef;
+}
+
+/** The JSON to store; `byRef` is the execution's definition indexed by reference name. */
+export function encodeTask(task: Task, byRef: Map<string, WorkflowTask>): string {
+  const own = byRef.get(task.referenceTaskName.replace(LOOP_SUFFIX, ""));
+  if (own && own === task.workflowTask) {
+    const { workflowTask: _linked, ...rest } = task;
+    return JSON.stringify(rest);
+  }
+  return JSON.stringify(task);
+}
+
+export function decodeTask(json: string, byRef: Map<string, WorkflowTask>): Task {
+  const task = JSON.parse(json) as Task;
+  task.workflowTask ??= byRef.get(task.referenceTaskName.replace(LOOP_SUFFIX, ""));
+  return task;
+}
