@@ -39,3 +39,12 @@ export function peakRssMb(pid: number): number {
     .find((l) => l.startsWith("VmHWM:"));
   return line ? Number(line.split(/\s+/)[1]) / 1024 : NaN;
 }
+
+/** The 1-minute load average. */
+export function loadAverage(): number {
+  try {
+    return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+  } catch {
+    return NaN;
+  }
+}

@@ -1,7 +1,8 @@
 /**
  * A fresh Baton server per scenario: `bun adapters/bun/main.ts` as a child process, on a free
  * loopback port, with a new data directory that is deleted afterwards. With `profileDir` the
- * server runs under Bun's CPU profiler and writes its profile there when it exits.
+ * server runs under Bun's CPU profiler and writes `<profileName>.cpuprofile` (and a Markdown
+ * digest) there when it exits.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +43,7 @@ export async function startBatonServer(options: { profileDir?: string; profileNa
   const dataDir = mkdtempSync(join(tmpdir(), "baton-bench-"));
   const baseUrl = `http://127.0.0.1:${port}`;
   const profiling = options.profileDir
-    ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.profileName ?? `baton-${port}.cpuprofile`}`]
+    ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.profileName ?? `baton-${port}`}`]
     : [];
   const child = Bun.spawn([process.execPath, ...profiling, join(ROOT, "adapters/bun/main.ts")], {
     cwd: ROOT,

@@ -64,7 +64,7 @@ interface WorkflowDoc {
 }
 
 export async function runThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
-  const server = await startBatonServer(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}.cpuprofile` } : {});
+  const server = await startBatonServer(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {});
   const workers: Child[] = [];
   try {
     await registerDefinitions(server.baseUrl);

@@ -47,7 +47,8 @@ describe("a sequence of worker tasks", () => {
   test("each completion schedules the next, and the last one completes the workflow with outputParameters", () => {
     const ctx = new FakeContext();
     const { execution } = start(ctx);
-    let d = complete(ctx, execution, "a1", { value: "A" });
+    let d = complete(ctx.advance(500), execution, "a1", { value: "A" });
+    expect(d.execution.updateTime).toBe(ctx.now);
     expect(d.execution.tasks.map((t) => [t.referenceTaskName, t.status])).toEqual([["a1", "COMPLETED"], ["b1", "SCHEDULED"]]);
     expect(d.execution.tasks[1].inputData).toEqual({ fromA: "A" });
     complete(ctx, execution, "b1");
@@ -238,6 +239,12 @@ describe("callbacks, delays and termination", () => {
     expect(findTask(execution, execution.tasks[0].taskId)?.status).toBe("CANCELED");
     expect(d.effects).toContainEqual({ type: "dequeue", taskId: execution.tasks[0].taskId, queueName: "a" });
     expect(terminateExecution(execution, "again", ctx)).toBeNull();
+  });
+
+  test("terminate without a reason records none", () => {
+    const ctx = new FakeContext();
+    const { execution } = start(ctx);
+    expect(terminateExecution(execution, undefined, ctx)!.execution.reasonForIncompletion).toBeUndefined();
   });
 
   test("taskToDomain routes the task to a domain queue", () => {

@@ -21,12 +21,14 @@ export class Draft {
   /** Marks a task as changed and stamps its update time. */
   touch(task: Task): Task {
     task.updateTime = this.ctx.now;
+    this.execution.updateTime = this.ctx.now;
     this.changed.add(task);
     return task;
   }
 
   addTask(task: Task): Task {
     this.execution.tasks.push(task);
+    this.execution.updateTime = this.ctx.now;
     this.changed.add(task);
     return task;
   }

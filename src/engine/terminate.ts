@@ -14,7 +14,7 @@ export function terminateExecution(execution: Workflow, reason: string | undefin
   if (execution.status === "COMPLETED") throw new Conflict(`Workflow ${execution.workflowId} is COMPLETED and cannot be terminated`);
   if (execution.status !== "RUNNING" && execution.status !== "PAUSED") return null;
   const draft = new Draft(execution, ctx);
-  stopWorkflow(draft, "TERMINATED", reason ?? "");
+  stopWorkflow(draft, "TERMINATED", reason);
   return draft.finish();
 }
 

@@ -32,10 +32,10 @@ export function cancelOpenTasks(draft: Draft, reason?: string): void {
 }
 
 /** Stops a running execution with a non-successful status. */
-export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNNING" | "PAUSED" | "COMPLETED">, reason: string): void {
+export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNNING" | "PAUSED" | "COMPLETED">, reason: string | undefined): void {
   const execution = draft.execution;
   execution.status = status;
-  execution.reasonForIncompletion = reason;
+  if (reason) execution.reasonForIncompletion = reason;
   execution.endTime = draft.now;
   cancelOpenTasks(draft);
   recordFailedTasks(draft);

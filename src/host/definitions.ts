@@ -4,8 +4,9 @@
  * start, so that the execution is immune to later edits.
  */
 import { NotFound } from "../errors.ts";
-import { forEachWorkflowTask, type WorkflowDef } from "../model/index.ts";
+import { assertValid, forEachWorkflowTask, type WorkflowDef } from "../model/index.ts";
 import type { MetadataStore } from "../ports/stores.ts";
+import { workflowDefErrors } from "./metadata-service.ts";
 
 export async function definitionForStart(
   metadata: MetadataStore,
@@ -15,6 +16,8 @@ export async function definitionForStart(
 ): Promise<WorkflowDef> {
   const def = inline ?? (await metadata.getWorkflowDef(name, version || undefined));
   if (!def) throw new NotFound(`No such workflow defined. name=${name}, version=${version ?? "latest"}`);
+  // A registered definition was checked when it was registered; an inline one is checked now.
+  if (inline) assertValid(await workflowDefErrors(inline, metadata), "workflowDef");
   return withTaskDefinitions(structuredClone(def), metadata);
 }
 

@@ -1,13 +1,17 @@
 /** Registering and reading definitions: validation first, then the store. Shared by every build. */
+import { isRunnableSystemTaskType } from "../engine/tasks/index.ts";
 import { Conflict, InvalidInput, NotFound, type ValidationError } from "../errors.ts";
-import { validateTaskDef, validateWorkflowDef, type TaskDef, type WorkflowDef } from "../model/index.ts";
-import type { BulkResponse, MetadataService } from "../ports/services.ts";
+import { assertValid, forEachWorkflowTask, validateTaskDef, validateWorkflowDef, type BulkResponse, type TaskDef, type WorkflowDef } from "../model/index.ts";
+import type { MetadataService } from "../ports/services.ts";
 import type { MetadataStore } from "../ports/stores.ts";
 
-function rejectIfInvalid(errors: ValidationError[], what: string): void {
-  if (errors.length === 0) return;
-  const summary = errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-  throw new InvalidInput(`Invalid ${what}: ${summary}`, errors);
+/** Everything that keeps a definition from being registered or run. */
+export async function workflowDefErrors(def: WorkflowDef, store: MetadataStore): Promise<ValidationError[]> {
+  const registered = new Map<string, TaskDef | undefined>();
+  const names = new Set<string>();
+  forEachWorkflowTask(def.tasks, (t) => names.add(t.name));
+  await Promise.all([...names].map(async (n) => registered.set(n, await store.getTaskDef(n))));
+  return validateWorkflowDef(def, { taskDef: (n) => registered.get(n), systemTaskRunnable: isRunnableSystemTaskType });
 }
 
 export class StoreMetadataService implements MetadataService {
@@ -15,12 +19,12 @@ export class StoreMetadataService implements MetadataService {
 
   async registerTaskDefs(defs: TaskDef[]): Promise<void> {
     if (defs.length === 0) throw new InvalidInput("TaskDef list must not be empty", [{ path: "", message: "must contain at least one TaskDef", invalidValue: [] }]);
-    rejectIfInvalid(defs.flatMap((d, i) => validateTaskDef(d, `[${i}]`)), "TaskDef");
+    assertValid(defs.flatMap((d, i) => validateTaskDef(d, `[${i}]`)), "TaskDef");
     await this.store.putTaskDefs(defs, this.now());
   }
 
   async updateTaskDef(def: TaskDef): Promise<void> {
-    rejectIfInvalid(validateTaskDef(def), "TaskDef");
+    assertValid(validateTaskDef(def), "TaskDef");
     await this.store.putTaskDefs([def], this.now());
   }
 
@@ -39,7 +43,7 @@ export class StoreMetadataService implements MetadataService {
   }
 
   async validateWorkflowDef(def: WorkflowDef): Promise<void> {
-    rejectIfInvalid(validateWorkflowDef(def), "WorkflowDef");
+    assertValid(await workflowDefErrors(def, this.store), "WorkflowDef");
   }
 
   async registerWorkflowDef(def: WorkflowDef, overwrite: boolean): Promise<void> {

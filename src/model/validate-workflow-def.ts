@@ -9,7 +9,7 @@ import { joinPath } from "./parse.ts";
 import type { TaskDef } from "./task-def.ts";
 import { validateTaskType } from "./validate-task-type.ts";
 import type { WorkflowDef } from "./workflow-def.ts";
-import { isUnsupportedTaskType, type WorkflowTask } from "./workflow-task.ts";
+import { isSystemTaskType, isUnsupportedTaskType, type WorkflowTask } from "./workflow-task.ts";
 
 /** Conductor's workflow-name rule. */
 export const WORKFLOW_NAME_PATTERN = /^[A-Za-z0-9_<>{}#\s-]+$/;
@@ -102,6 +102,8 @@ export function validateTaskDef(def: TaskDef, path = ""): ValidationError[] {
 export interface ValidateWorkflowDefOptions {
   /** The registered TaskDef of a task name, for rules an inputTemplate can satisfy (HTTP, JQ). */
   taskDef?: (name: string) => TaskDef | undefined;
+  /** Whether the engine runs a system task type; those it does not are rejected at registration. */
+  systemTaskRunnable?: (type: string) => boolean;
 }
 
 /** `${...}` roots in each entry of `template` that name nothing in this workflow. */
@@ -181,6 +183,9 @@ function checkTask(
     errors.push({ path: field("type"), message: "must not be empty (leave it out for SIMPLE)" });
   } else if (isUnsupportedTaskType(task.type)) {
     const message = `task type ${task.type} is not supported by Baton`;
+    errors.push({ path: field("type"), message, invalidValue: task.type });
+  } else if (isSystemTaskType(task.type) && options.systemTaskRunnable && !options.systemTaskRunnable(task.type)) {
+    const message = `task type ${task.type} is not supported by Baton yet`;
     errors.push({ path: field("type"), message, invalidValue: task.type });
   }
 

@@ -3,6 +3,7 @@
  * the Workers build implements it by routing to Durable Objects. Routes know nothing else.
  */
 import type {
+  BulkResponse,
   PollData,
   StartWorkflowRequest,
   Task,
@@ -13,12 +14,6 @@ import type {
   Workflow,
   WorkflowDef,
 } from "../model/index.ts";
-
-export interface BulkResponse {
-  bulkSuccessfulResults: string[];
-  bulkErrorResults: Record<string, string>;
-  message?: string;
-}
 
 export interface MetadataService {
   registerTaskDefs(defs: TaskDef[]): Promise<void>;

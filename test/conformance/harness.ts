@@ -174,9 +174,12 @@ export class Harness {
 
   // ---- SDK workers ----
 
-  /** Runs workers with the SDK's TaskHandler (the recommended API). */
-  async runWithTaskHandler(workers: ConductorWorker[]): Promise<WorkerHandle> {
-    const handler = new TaskHandler({ client: this.client, workers, scanForDecorated: false, logger: this.logger });
+  /**
+   * Runs workers with the SDK's TaskHandler (the recommended API). `scanForDecorated` also runs
+   * the `@worker` functions in the SDK's process-wide registry, so it is off unless asked for.
+   */
+  async runWithTaskHandler(workers: ConductorWorker[], options: { scanForDecorated?: boolean } = {}): Promise<WorkerHandle> {
+    const handler = new TaskHandler({ client: this.client, workers, scanForDecorated: options.scanForDecorated ?? false, logger: this.logger });
     await handler.startWorkers();
     return this.track({ stop: () => handler.stopWorkers() });
   }

@@ -169,4 +169,36 @@ export function retryScenarios(h: Harness): void {
     expect(after.tasks).toEqual(before.tasks);
     expect(await h.tasks.getTask(dead.taskId!)).toMatchObject({ status: "TIMED_OUT", outputData: {} });
   }, SCENARIO_TIMEOUT_MS);
+
+  test("a long-running SDK worker with lease extension keeps its task past responseTimeoutSeconds", async () => {
+    const type = uniqueName("cf_marathon");
+    const wfName = uniqueName("cf_lease");
+    // The SDK heartbeats at 80 % of the response timeout; 4 s leaves it a comfortable margin.
+    await h.registerTaskDefs({ name: type, retryCount: 1, retryDelaySeconds: 0, responseTimeoutSeconds: 4, timeoutSeconds: 60 });
+    await h.registerSimpleWorkflow(wfName, [["marathon", type, {}]], { laps: "${marathon.output.laps}" });
+
+    let calls = 0;
+    const workers = h.runWithTaskManager([
+      {
+        taskDefName: type,
+        leaseExtendEnabled: true,
+        execute: async () => {
+          calls++;
+          // Nearly twice the response timeout: only the heartbeats keep the attempt alive.
+          await Bun.sleep(7000);
+          return { status: "COMPLETED", outputData: { laps: 42 } };
+        },
+      },
+    ]);
+    try {
+      const id = await h.start(wfName);
+      const wf = await h.settled(id);
+      expect(wf.status).toBe("COMPLETED");
+      expect(wf.output).toEqual({ laps: 42 });
+      expect(wf.tasks?.map((t) => `${t.status}:${t.retryCount ?? 0}`)).toEqual(["COMPLETED:0"]);
+      expect(calls).toBe(1);
+    } finally {
+      await workers.stop();
+    }
+  }, SCENARIO_TIMEOUT_MS);
 }

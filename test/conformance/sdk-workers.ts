@@ -3,7 +3,7 @@
  * SDK workers, and the finished execution read back through the SDK.
  */
 import { expect, test } from "bun:test";
-import { createConductorClient, WorkflowExecutor, type Task } from "@io-orkes/conductor-javascript";
+import { clearWorkerRegistry, createConductorClient, worker, WorkflowExecutor, type Task } from "@io-orkes/conductor-javascript";
 import { SCENARIO_TIMEOUT_MS, uniqueName, type Harness } from "./harness.ts";
 
 export function sdkWorkerScenarios(h: Harness): void {
@@ -160,6 +160,48 @@ export function sdkWorkerScenarios(h: Harness): void {
       await executor.terminate(id, "done looking");
     } finally {
       keyed.stopBackgroundRefresh();
+    }
+  }, SCENARIO_TIMEOUT_MS);
+
+  test("@worker functions with registerTaskDef register their task definitions when the TaskHandler starts, then run", async () => {
+    const [tuned, plain] = [uniqueName("cf_tuned"), uniqueName("cf_plain")];
+    const wfName = uniqueName("cf_decorated");
+
+    // The registry is process-wide: start from an empty one and leave it empty.
+    clearWorkerRegistry();
+    try {
+      // Applied by hand: the same call a `@worker(...)` decorator makes on a function.
+      worker({
+        taskDefName: tuned,
+        registerTaskDef: true,
+        taskDef: { name: tuned, description: "registered by the SDK", retryCount: 1, retryDelaySeconds: 0, timeoutSeconds: 300, totalTimeoutSeconds: 0, responseTimeoutSeconds: 30 },
+      })(async (t: Task) => ({ status: "COMPLETED" as const, outputData: { echo: t.inputData?.msg } }));
+      worker({ taskDefName: plain, registerTaskDef: true })(async (t: Task) => ({ status: "COMPLETED" as const, outputData: { shout: String(t.inputData?.echo).toUpperCase() } }));
+
+      const workers = await h.runWithTaskHandler([], { scanForDecorated: true });
+      try {
+        // With a template the SDK upserts it; without one it sends a minimal definition.
+        expect(await h.metadata.getTask(tuned)).toMatchObject({ name: tuned, description: "registered by the SDK", retryCount: 1, timeoutSeconds: 300, responseTimeoutSeconds: 30 });
+        expect(await h.metadata.getTask(plain)).toMatchObject({ name: plain, timeoutSeconds: 3600 });
+
+        await h.registerSimpleWorkflow(
+          wfName,
+          [
+            ["tuned", tuned, { msg: "${workflow.input.msg}" }],
+            ["plain", plain, { echo: "${tuned.output.echo}" }],
+          ],
+          { shout: "${plain.output.shout}" },
+        );
+        const id = await h.start(wfName, { msg: "hello" });
+        const wf = await h.settled(id);
+        expect(wf.status).toBe("COMPLETED");
+        expect(wf.output).toEqual({ shout: "HELLO" });
+        expect(wf.tasks?.[0].responseTimeoutSeconds).toBe(30);
+      } finally {
+        await workers.stop();
+      }
+    } finally {
+      clearWorkerRegistry();
     }
   }, SCENARIO_TIMEOUT_MS);
 }

@@ -21,10 +21,13 @@ const RESPONSE_TIMEOUT_S = 3;
 // so that running out of retries would itself point at a bug.
 const RETRIES = KILLS + 3;
 const BURST = 10;
-/** Starts are spread over this long; the kills fall inside it. */
-const START_PHASE_MS = 7_000;
-const WORKERS = 8;
-const POLL_COUNT = 10;
+/** Starts are spread over this long; all kills but the last fall inside it. */
+const START_PHASE_MS = 6_000;
+// Workers are kept a little slower than the starts so that a backlog builds up: kills then find
+// tasks waiting in queues, not only tasks in workers' hands.
+const WORKERS = 4;
+const POLL_COUNT = 5;
+const WORK_MS: [number, number] = [10, 30];
 const POLL_TIMEOUT_MS = 500;
 const DRAIN_LIMIT_MS = 90_000;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -60,7 +63,15 @@ const duplicatePolls: string[] = [];
 const missingTasks: string[] = [];
 const counters = { polled: 0, connectionErrors: 0, serverErrors: 0, startRetries: 0, injectedFailures: 0 };
 const inFlight = { held: 0, updates: 0, starts: 0, polls: 0 };
-let stopWorkers = false;
+/** Tasks a worker holds and has not begun to report. */
+interface Held {
+  task: Task;
+  abandoned: boolean;
+}
+const holding = new Set<Held>();
+/** Tasks whose worker "died with the server": never reported, they must time out and be retried. */
+const abandoned = new Map<string, string>();
+const workerState = { stop: false, paused: false, dropAll: false };
 const startAckWaiters: (() => void)[] = [];
 let server: ServerProcess | undefined;
 
@@ -159,10 +170,7 @@ async function start(index: number): Promise<void> {
   }
 }
 
-/**
- * Starts arrive in bursts spread over the whole crash phase, so that every kill meets a server
- * with a backlog: work queued in it, commits under way, answers not yet sent.
- */
+/** Starts arrive in bursts spread over the crash phase, so that kills meet a server with work under way. */
 async function startAll(): Promise<void> {
   const pending: Promise<void>[] = [];
   const bursts = Math.ceil(WORKFLOWS / BURST);
@@ -180,7 +188,7 @@ async function report(task: Task): Promise<void> {
     ? { workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: "FAILED" as const, reasonForIncompletion: "injected failure", outputData: {} }
     : { workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status: "COMPLETED" as const, outputData: output };
   const leaseEnds = (task.updateTime || task.startTime || 0) + RESPONSE_TIMEOUT_S * 1000;
-  while (!stopWorkers) {
+  while (!workerState.stop) {
     inFlight.updates++;
     try {
       const res = await request("/api/tasks", { method: "POST", body: JSON.stringify(result) });
@@ -204,8 +212,20 @@ async function report(task: Task): Promise<void> {
   }
 }
 
+function tookOver(tasks: Task[]): void {
+  counters.polled += tasks.length;
+  for (const t of tasks) {
+    if (polledTaskIds.has(t.taskId)) duplicatePolls.push(`${t.workflowInstanceId}/${t.referenceTaskName}/${t.taskId}`);
+    polledTaskIds.add(t.taskId);
+  }
+}
+
 async function worker(id: number): Promise<void> {
-  while (!stopWorkers) {
+  while (!workerState.stop) {
+    if (workerState.paused) {
+      await sleep(20);
+      continue;
+    }
     let tasks: Task[];
     inFlight.polls++;
     try {
@@ -224,23 +244,18 @@ async function worker(id: number): Promise<void> {
     } finally {
       inFlight.polls--;
     }
-    counters.polled += tasks.length;
-    for (const t of tasks) {
-      if (polledTaskIds.has(t.taskId)) duplicatePolls.push(`${t.workflowInstanceId}/${t.referenceTaskName}/${t.taskId}`);
-      polledTaskIds.add(t.taskId);
+    tookOver(tasks);
+    const batch = tasks.map((task) => ({ task, abandoned: false }));
+    for (const h of batch) holding.add(h);
+    inFlight.held += batch.length;
+    // One task at a time, so that a batch's later tasks sit in the worker's hands for a while.
+    for (const h of batch) {
+      await sleep(jitter(...WORK_MS));
+      if (workerState.dropAll && !h.abandoned) abandon(h);
+      holding.delete(h);
+      if (!h.abandoned) await report(h.task);
+      inFlight.held--;
     }
-    inFlight.held += tasks.length;
-    await Promise.all(
-      tasks.map(async (t) => {
-        // A little work, so that kills find tasks in workers' hands.
-        await sleep(jitter(0, 40));
-        try {
-          await report(t);
-        } finally {
-          inFlight.held--;
-        }
-      }),
-    );
   }
 }
 
@@ -248,43 +263,114 @@ async function worker(id: number): Promise<void> {
 
 interface KillRecord {
   atMs: number;
+  kind: string;
   held: number;
   updates: number;
   starts: number;
   polls: number;
+  queued: number;
   started: number;
+  abandoned: number;
 }
+
+function abandon(h: Held): void {
+  h.abandoned = true;
+  abandoned.set(h.task.taskId, h.task.workflowInstanceId);
+}
+
+/**
+ * Half the tasks in workers' hands are dropped at a kill, as if their worker shared the
+ * server's machine: the lease must outlive the restart and expire after it.
+ */
+function abandonHalf(): number {
+  let n = 0;
+  for (const h of holding) {
+    if (h.abandoned || Math.random() < 0.5) continue;
+    abandon(h);
+    n++;
+  }
+  return n;
+}
+
+async function queued(): Promise<number> {
+  try {
+    return await json<number>(`/api/tasks/queue/size?taskType=${TASK}`);
+  } catch {
+    return -1;
+  }
+}
+
+const KINDS = ["mid-request", "after a start", "random"] as const;
 
 /**
  * Kills take turns at three kinds of moment: while starts or updates are under way; just after
  * a start was answered, when pollers are claiming its first task (a claim committed whose answer
- * never leaves the server is the attempt that must come back via the response timeout); and
+ * never leaves the server is an attempt that must come back via the response timeout); and
  * whenever the random pause ends.
  */
-async function aim(kind: number): Promise<void> {
+async function aim(kind: (typeof KINDS)[number]): Promise<void> {
   const until = Date.now() + 300;
-  if (kind === 0) {
+  if (kind === "mid-request") {
     while (Date.now() < until && inFlight.starts + inFlight.updates === 0) await sleep(1);
-  } else if (kind === 1) {
+  } else if (kind === "after a start") {
     await Promise.race([new Promise<void>((r) => startAckWaiters.push(r)), sleep(300)]);
     await sleep(jitter(0, 4));
   }
 }
 
-async function crashes(t0: number): Promise<KillRecord[]> {
-  const kills: KillRecord[] = [];
+async function killAndRestart(t0: number, kind: string, queuedBefore: number, drop: () => number): Promise<KillRecord> {
+  const started = startAttempts.filter((a) => a.workflowId).length;
+  const record = { atMs: Date.now() - t0, kind, ...inFlight, queued: queuedBefore, started, abandoned: drop() };
+  await server!.kill();
+  // Stay down a moment, so clients also meet refused connections, not only reset ones.
+  await sleep(jitter(20, 200));
+  await server!.restart();
+  return record;
+}
+
+/** All kills but the last, at moments spread over the start phase. */
+async function crashesUnderLoad(t0: number, kills: KillRecord[]): Promise<void> {
   await sleep(jitter(300, 800));
-  for (let k = 0; k < KILLS; k++) {
-    await aim(k % 3);
-    const started = startAttempts.filter((a) => a.workflowId).length;
-    kills.push({ atMs: Date.now() - t0, ...inFlight, started });
-    await server!.kill();
-    // Stay down a moment, so clients also meet refused connections, not only reset ones.
-    await sleep(jitter(20, 200));
-    await server!.restart();
-    if (k < KILLS - 1) await sleep(jitter(300, 1500));
+  for (let k = 0; k < KILLS - 1; k++) {
+    if (k > 0) await sleep(jitter(300, 1500));
+    const kind = KINDS[k % KINDS.length];
+    const queuedBefore = await queued();
+    await aim(kind);
+    kills.push(await killAndRestart(t0, kind, queuedBefore, abandonHalf));
   }
-  return kills;
+}
+
+/**
+ * The last kill: every worker drops what it holds and stops polling, one more lease is taken and
+ * dropped, and after the restart nobody calls for a while. Only the timer re-armed from the
+ * stored rows can expire those leases now.
+ */
+async function quietCrash(t0: number, kills: KillRecord[]): Promise<{ dropped: string[]; expired: string[]; waitedMs: number }> {
+  const droppedBefore = new Set(abandoned.keys());
+  workerState.paused = true;
+  workerState.dropAll = true;
+  for (const h of holding) if (!h.abandoned) abandon(h);
+  const settle = Date.now() + 3000;
+  while (Date.now() < settle && inFlight.polls + inFlight.updates > 0) await sleep(10);
+  const extra = await json<Task[]>(`/api/tasks/poll/batch/${TASK}?count=5&timeout=1000&workerid=crash-doomed`);
+  tookOver(extra);
+  for (const t of extra) abandon({ task: t, abandoned: false });
+  const dropped = [...abandoned.keys()].filter((id) => !droppedBefore.has(id));
+  const queuedBefore = await queued();
+  kills.push(await killAndRestart(t0, "quiet restart", queuedBefore, () => dropped.length));
+  const restartedAt = Date.now();
+  const expired = new Set<string>();
+  while (Date.now() < restartedAt + (RESPONSE_TIMEOUT_S + 3) * 1000 && expired.size < dropped.length) {
+    for (const id of dropped) {
+      if (expired.has(id)) continue;
+      const t = await json<Task>(`/api/tasks/${id}`);
+      if (t.status === "TIMED_OUT") expired.add(id);
+    }
+    await sleep(200);
+  }
+  workerState.dropAll = false;
+  workerState.paused = false;
+  return { dropped, expired: [...expired], waitedMs: Date.now() - restartedAt };
 }
 
 // ---- verification ----
@@ -366,6 +452,9 @@ function verifyWorkflow(wf: Workflow, v: number, acksOf: Ack[], stats: Stats): s
   });
 
   const byId = new Map(tasks.map((t) => [t.taskId, t]));
+  for (const t of tasks) {
+    if (abandoned.has(t.taskId) && !(t.status === "TIMED_OUT" && t.retried)) problems.push(`dropped attempt ${t.referenceTaskName} ${t.taskId} ended ${t.status}, retried=${t.retried}, not TIMED_OUT and retried`);
+  }
   for (const a of acksOf) {
     const t = byId.get(a.taskId);
     if (!t) {
@@ -398,7 +487,12 @@ async function drain(): Promise<{ ms: number; stillRunning: string[] }> {
   return { ms: Date.now() - t0, stillRunning: running };
 }
 
-async function verify(checks: Checks, kills: KillRecord[], drained: { ms: number; stillRunning: string[] }): Promise<void> {
+async function verify(
+  checks: Checks,
+  kills: KillRecord[],
+  drained: { ms: number; stillRunning: string[] },
+  quiet: { dropped: string[]; expired: string[]; waitedMs: number },
+): Promise<void> {
   const acked = startAttempts.filter((a) => a.workflowId);
   const unacked = startAttempts.filter((a) => !a.workflowId);
   const acksByWorkflow = new Map<string, Ack[]>();
@@ -440,6 +534,8 @@ async function verify(checks: Checks, kills: KillRecord[], drained: { ms: number
     check(checks, problems.length === 0, `workflow ${id} (${a.correlationId}${orphanSet.has(a) ? ", unacknowledged start" : ""})`, problems);
   }
 
+  const droppedMissing = [...abandoned].filter(([, wid]) => !seenIds.has(wid));
+  check(checks, droppedMissing.length === 0, "every dropped attempt belongs to a known workflow", droppedMissing.slice(0, 10).map(([t, w]) => `${w}/${t}`));
   const strangers = acks.filter((a) => !seenIds.has(a.workflowId));
   check(checks, strangers.length === 0, "every acknowledged report belongs to a known workflow", strangers.slice(0, 10).map((a) => `${a.workflowId}/${a.ref}/${a.taskId}`));
   check(checks, duplicatePolls.length === 0, "no task id was handed out by two polls", duplicatePolls.slice(0, 10));
@@ -448,17 +544,26 @@ async function verify(checks: Checks, kills: KillRecord[], drained: { ms: number
   check(checks, queueSize === 0, "queue empty at the end", [`queue size ${queueSize}`]);
   const hit = kills.filter((k) => k.held + k.updates + k.starts > 0).length;
   check(checks, hit > 0, "at least one kill caught work in flight", [`${kills.length} kills, none with tasks held, updates or starts in flight`]);
+  check(checks, kills.some((k) => k.queued > 0), "at least one kill found tasks waiting in the queue", [`queued at the kills: ${kills.map((k) => k.queued).join(", ")}`]);
+  const unexpired = quiet.dropped.filter((id) => !quiet.expired.includes(id));
+  check(
+    checks,
+    quiet.dropped.length > 0 && unexpired.length === 0,
+    `leases taken before the last kill expire after the restart with no traffic (${RESPONSE_TIMEOUT_S} s response timeout)`,
+    quiet.dropped.length === 0 ? ["no lease was outstanding at the last kill"] : [`${unexpired.length} of ${quiet.dropped.length} still not TIMED_OUT ${quiet.waitedMs} ms after the restart: ${unexpired.slice(0, 5).join(", ")}`],
+  );
 
   console.log(
     `crash summary: ${acked.length} workflows acknowledged, ${orphans.length} more from unacknowledged starts ` +
-      `(${unacked.length} cut off); ${kills.length} kills; drained in ${drained.ms} ms`,
+      `(${unacked.length} cut off); ${kills.length} kills; ` +
+      `${quiet.expired.length}/${quiet.dropped.length} leases dropped at the quiet restart expired within ${quiet.waitedMs} ms; drained in ${drained.ms} ms`,
   );
   console.log(
     `  tasks: ${stats.tasks} in histories, ${counters.polled} polled, ${acks.length} reports acknowledged ` +
       `(${acks.filter((a) => a.late).length} late, ${stats.lateIgnored} of them rightly ignored after a timeout), ` +
       `${counters.injectedFailures} injected failures`,
   );
-  console.log(`  retries seen: ${stats.retries} (${stats.timedOut} TIMED_OUT, ${stats.lostClaims} of them claims whose answer died with the server; ${stats.failed} FAILED attempts)`);
+  console.log(`  retries seen: ${stats.retries} (${stats.timedOut} TIMED_OUT: ${abandoned.size} dropped by workers at a kill, ${stats.lostClaims} claims whose answer died with the server; ${stats.failed} FAILED attempts)`);
   console.log(`  client side: ${counters.connectionErrors} connection errors, ${counters.serverErrors} 5xx/4xx answers, ${counters.startRetries} start retries`);
 }
 
@@ -470,23 +575,23 @@ async function main(): Promise<number> {
     server = await startBunServer();
     await register();
     for (let i = 0; i < WORKERS; i++) workers.push(worker(i));
-    const starters = startAll();
-    const kills = await crashes(t0);
-    await starters;
+    const kills: KillRecord[] = [];
+    await Promise.all([startAll(), crashesUnderLoad(t0, kills)]);
+    const quiet = await quietCrash(t0, kills);
     for (const [i, k] of kills.entries()) {
       console.log(
-        `kill ${i + 1} at +${k.atMs} ms: ${k.held} tasks in workers' hands, ${k.updates} updates, ${k.polls} polls and ` +
-          `${k.starts} starts in flight; ${k.started}/${WORKFLOWS} started`,
+        `kill ${i + 1} (${k.kind}) at +${k.atMs} ms: ${k.held} tasks in workers' hands (${k.abandoned} dropped), ${k.queued} queued, ` +
+          `${k.updates} updates, ${k.polls} polls and ${k.starts} starts in flight; ${k.started}/${WORKFLOWS} started`,
       );
     }
     const drained = await drain();
-    stopWorkers = true;
+    workerState.stop = true;
     await Promise.all(workers);
-    await verify(checks, kills, drained);
+    await verify(checks, kills, drained, quiet);
   } catch (e) {
     check(checks, false, `the run itself: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } finally {
-    stopWorkers = true;
+    workerState.stop = true;
     await Promise.allSettled(workers);
     await server?.dispose();
   }

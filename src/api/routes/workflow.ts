@@ -2,10 +2,9 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { StartWorkflowRequestSchema } from "../../model/index.ts";
-import { PrioritySchema } from "../../model/start-request.ts";
 import { parse } from "../../model/index.ts";
 import type { WorkflowService } from "../../ports/services.ts";
-import { objectBody, parseBody, parseParam, plainText, queryBool, queryInt } from "../request.ts";
+import { objectBody, parseBody, plainText, queryBool, queryInt } from "../request.ts";
 
 export function workflowRoutes(workflows: WorkflowService): Hono {
   const app = new Hono();
@@ -34,14 +33,13 @@ export function workflowRoutes(workflows: WorkflowService): Hono {
     return c.json(await workflows.correlated(c.req.param("name"), ids, queryBool(c, "includeClosed", false), queryBool(c, "includeTasks", false)));
   });
   app.post("/:name", async (c) => {
-    const priority = c.req.query("priority");
     const request = parse(
       StartWorkflowRequestSchema,
       {
         name: c.req.param("name"),
         version: queryInt(c, "version", undefined),
         correlationId: c.req.query("correlationId"),
-        priority: priority === undefined ? undefined : parseParam(PrioritySchema, Number(priority), "priority"),
+        priority: queryInt(c, "priority", undefined, { min: 0, max: 99 }),
         input: await objectBody(c, "Workflow input"),
       },
       "StartWorkflowRequest",

@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: measures Baton on this machine and prints the figures (see docs/benchmarks.md).
+ * Not a test: nothing here fails on a slow result; the targets are printed as PASS/MISS only.
+ *
+ * Environment (all optional):
+ *   BENCH_WORKFLOWS=2000         workflows per throughput scenario
+ *   BENCH_WORKERS=1,4,16         worker process counts (M), one throughput scenario each
+ *   BENCH_CONCURRENCY=8          task slots per worker process (the batch poll's `count` ceiling)
+ *   BENCH_START_CONCURRENCY=16   start requests in flight while starting flat out
+ *   BENCH_POLL_TIMEOUT=1000      long-poll `timeout` (ms) of the throughput workers
+ *   BENCH_SAMPLES=200            workflows in the wake-up / per-transition scenario
+ *   BENCH_PACED=1                also run each M at half its measured rate, for unsaturated latency
+ *   BENCH_DEADLINE_MS=60000      a scenario stops waiting after this long and reports what finished
+ *   BENCH_BASELINE_MS=4000       duration of each baseline measurement
+ *   BENCH_ONLY=baselines,latency,throughput   run only these sections
+ *   BENCH_PROFILE=<dir>          run the throughput servers under `bun --cpu-prof` into <dir>
+ *   BENCH_JSON=<file>            also write every figure as JSON
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { TASKS_PER_WORKFLOW } from "./lib/definitions.ts";
+import { loadAverage, machineInfo } from "./lib/proc.ts";
+import { fmt, verdict, type Summary } from "./lib/stats.ts";
+import { runHttpBaseline, runSqliteBaseline, type HttpBaseline, type SqliteBaseline } from "./scenarios/baselines.ts";
+import { runLatency, type LatencyResult } from "./scenarios/latency.ts";
+import { runThroughput, type ThroughputResult } from "./scenarios/throughput.ts";
+
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+const config = {
+  workflows: num("BENCH_WORKFLOWS", 2000),
+  workers: (env.BENCH_WORKERS ?? "1,4,16").split(",").map(Number),
+  concurrency: num("BENCH_CONCURRENCY", 8),
+  startConcurrency: num("BENCH_START_CONCURRENCY", 16),
+  pollTimeoutMs: num("BENCH_POLL_TIMEOUT", 1000),
+  samples: num("BENCH_SAMPLES", 200),
+  paced: env.BENCH_PACED !== "0",
+  deadlineMs: num("BENCH_DEADLINE_MS", 60_000),
+  baselineMs: num("BENCH_BASELINE_MS", 4000),
+  only: env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(",")) : undefined,
+  profileDir: env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : undefined,
+};
+const runs = (section: string) => !config.only || config.only.has(section);
+
+/**
+ * Write transactions Baton makes per task: the claim (poll or the update-v2 hand-off) and the
+ * update each commit once, and the start commits once per workflow.
+ */
+const COMMITS_PER_TASK = 2 + 1 / TASKS_PER_WORKFLOW;
+/** What the brief budgets per task: one poll and one update. */
+const REQUESTS_PER_TASK = 2;
+
+const TARGET_TASKS_PER_SECOND = 1000;
+const TARGET_TRANSITION_P50_MS = 5;
+const TARGET_WAKE_P50_MS = 2;
+
+const ms = (s: Summary) => `p50 ${fmt(s.p50, 2)} / p99 ${fmt(s.p99, 2)} ms`;
+const pad = (s: string, n: number) => s.padEnd(n);
+const padl = (s: string, n: number) => s.padStart(n);
+
+const machine = machineInfo();
+console.log(`Baton benchmark — ${new Date().toISOString()}`);
+console.log(`machine: ${machine.nproc} CPUs, ${machine.cpuModel}, Linux ${machine.kernel}, Bun ${machine.bun}`);
+const load = loadAverage();
+// Everything here shares the same cores with whatever else runs: a busy machine skews every figure.
+console.log(`load average at start: ${fmt(load, 2)}${load > 0.5 ? "  ⚠ the machine is busy; figures will be low and noisy" : ""}`);
+console.log(
+  `config: ${config.workflows} workflows × ${TASKS_PER_WORKFLOW} SIMPLE tasks (one task type), workers M ∈ {${config.workers.join(", ")}} × ${config.concurrency} slots, ` +
+    `long-poll timeout ${config.pollTimeoutMs} ms, ${config.startConcurrency} starts in flight`,
+);
+if (config.profileDir) {
+  mkdirSync(config.profileDir, { recursive: true });
+  console.log(`profiling throughput servers into ${config.profileDir}`);
+}
+
+const results: {
+  machine: typeof machine & { loadAverage: number };
+  config: typeof config;
+  sqlite?: SqliteBaseline;
+  http: HttpBaseline[];
+  latency?: LatencyResult;
+  throughput: ThroughputResult[];
+  paced: ThroughputResult[];
+} = { machine: { ...machine, loadAverage: load }, config, http: [], throughput: [], paced: [] };
+
+// ---- baselines ----
+if (runs("baselines")) {
+  console.log("\n== Baselines ==");
+  results.sqlite = await runSqliteBaseline(config.baselineMs);
+  console.log(`SQLite (@libsql/client, WAL, synchronous=NORMAL, 3-statement batch): ${fmt(results.sqlite.commitsPerSecond, 0)} commits/s`);
+  for (const m of config.workers) {
+    const h = await runHttpBaseline(m, config.concurrency, config.baselineMs);
+    results.http.push(h);
+    console.log(
+      `HTTP (Hono on Bun, POST small JSON) ${m} client process(es) × ${config.concurrency} connections: ${fmt(h.requestsPerSecond, 0)} req/s, ` +
+        `server ${fmt(h.serverCpuPer1000Requests, 3)} CPU-s per 1,000 requests${h.errors ? `, ${h.errors} errors` : ""}`,
+    );
+  }
+}
+
+// ---- latency on an idle server ----
+if (runs("latency")) {
+  console.log(`\n== Idle server: long-poll wake-up and per-transition overhead (${config.samples} workflows, one at a time) ==`);
+  const l = (results.latency = await runLatency(config.samples));
+  console.log(`long-poll wake-up, task scheduledTime → worker has it:  ${ms(l.wakeServerStampMs)}   ${verdict(l.wakeServerStampMs.p50! < TARGET_WAKE_P50_MS)} (target p50 < ${TARGET_WAKE_P50_MS} ms)`);
+  console.log(`  start request sent → worker has the task:            ${ms(l.wakeFromStartSentMs)}`);
+  console.log(`  start request's own round trip:                      ${ms(l.startRttMs)}`);
+  console.log(`  worker has task − start answered (negative = before): ${ms(l.wakeAfterStartAnswerMs)}`);
+  console.log(`per transition, update-v2 answered with the next task: ${ms(l.handoffRttMs)}`);
+  console.log(`  HTTP floor, GET /health on the same server/client:   ${ms(l.healthRttMs)}`);
+  console.log(`  engine overhead = hand-off − HTTP floor p50:         ${ms(l.transitionOverheadMs)}   ${verdict(l.transitionOverheadMs.p50! < TARGET_TRANSITION_P50_MS)} (target p50 < ${TARGET_TRANSITION_P50_MS} ms)`);
+  console.log(`  server stamps, task endTime → next task startTime:   ${ms(l.serverTransitionMs)} (1 ms resolution)`);
+  console.log(`  last update (workflow completes, no next task):      ${ms(l.finalUpdateRttMs)}`);
+}
+
+// ---- throughput ----
+function printThroughput(r: ThroughputResult): void {
+  const label = r.paced ? `M=${r.workers} paced at ${fmt(r.rate, 0)} wf/s` : `M=${r.workers}`;
+  console.log(
+    `${label}: ${r.completed}/${r.started} workflows in ${fmt(r.wallSeconds, 2)} s${r.timedOut ? " (DEADLINE HIT)" : ""} → ` +
+      `${fmt(r.workflowsPerSecond, 1)} wf/s, ${fmt(r.tasksPerSecond, 0)} tasks/s` +
+      (r.paced ? "" : `   ${verdict(r.tasksPerSecond >= TARGET_TASKS_PER_SECOND)} (target ≥ ${TARGET_TASKS_PER_SECOND} tasks/s)`),
+  );
+  console.log(`  end-to-end (start sent → last update answered): ${ms(r.endToEndMs)}; server createTime → endTime: ${ms(r.serverWorkflowMs)}`);
+  console.log(`  start round trip: ${ms(r.startRttMs)}; task waited in queue: ${ms(r.queueWaitMs)}; task end → next task claimed: ${ms(r.transitionToClaimMs)}`);
+  console.log(
+    `  server: ${fmt(r.serverCpuSeconds, 2)} CPU-s (${fmt((r.serverCpuSeconds / r.wallSeconds) * 100, 0)}% of one core), ` +
+      `${fmt(r.serverCpuPer1000Workflows, 2)} CPU-s per 1,000 workflows, peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ` +
+      `workers: ${fmt(r.workerCpuSeconds, 2)} CPU-s; ${fmt(r.requestsPerTask, 2)} worker requests per task, ` +
+      `update-v2 hand-off rate ${fmt(r.updateV2HitRate * 100, 0)}%` +
+      (r.workerErrors ? `, ${r.workerErrors} worker errors` : "") +
+      (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""),
+  );
+}
+
+if (runs("throughput")) {
+  console.log(`\n== Throughput: ${config.workflows} workflows started flat out ==`);
+  for (const m of config.workers) {
+    const r = await runThroughput({ workers: m, concurrency: config.concurrency, workflows: config.workflows, startConcurrency: config.startConcurrency, pollTimeoutMs: config.pollTimeoutMs, deadlineMs: config.deadlineMs, profileDir: config.profileDir });
+    results.throughput.push(r);
+    printThroughput(r);
+  }
+  if (config.paced) {
+    console.log("\n== Latency below saturation: starts paced at half the flat-out rate, ~10 s each ==");
+    for (const sat of results.throughput) {
+      const rate = Math.max(5, Math.round(sat.workflowsPerSecond / 2));
+      const r = await runThroughput({
+        workers: sat.workers,
+        concurrency: config.concurrency,
+        workflows: Math.min(config.workflows, rate * 10),
+        // Open loop: enough starts in flight that a slow answer never delays the schedule.
+        startConcurrency: 64,
+        pollTimeoutMs: config.pollTimeoutMs,
+        rate,
+        deadlineMs: config.deadlineMs,
+      });
+      results.paced.push(r);
+      printThroughput(r);
+    }
+  }
+}
+
+// ---- summary ----
+if (results.throughput.length > 0) {
+  console.log("\n== Summary ==");
+  const header = ["M", "wf/s", "tasks/s", "e2e p50 ms", "e2e p99 ms", "paced e2e p50/p99 ms", "CPU-s/1k wf", "HTTP ceil tasks/s", "÷ HTTP", "÷ disk"];
+  const widths = [4, 8, 9, 11, 11, 21, 12, 18, 8, 8];
+  console.log(header.map((h, i) => (i === 0 ? pad(h, widths[i]) : padl(h, widths[i]))).join(" "));
+  const diskCeiling = results.sqlite ? results.sqlite.commitsPerSecond / COMMITS_PER_TASK : undefined;
+  for (const r of results.throughput) {
+    const http = results.http.find((h) => h.clients === r.workers);
+    const httpCeiling = http ? http.requestsPerSecond / REQUESTS_PER_TASK : undefined;
+    const paced = results.paced.find((p) => p.workers === r.workers);
+    const row = [
+      String(r.workers),
+      fmt(r.workflowsPerSecond, 1),
+      fmt(r.tasksPerSecond, 0),
+      fmt(r.endToEndMs.p50, 0),
+      fmt(r.endToEndMs.p99, 0),
+      paced ? `${fmt(paced.endToEndMs.p50, 1)} / ${fmt(paced.endToEndMs.p99, 1)}` : "n/a",
+      fmt(r.serverCpuPer1000Workflows, 2),
+      fmt(httpCeiling, 0),
+      httpCeiling ? `${fmt((r.tasksPerSecond / httpCeiling) * 100, 0)}%` : "n/a",
+      diskCeiling ? `${fmt((r.tasksPerSecond / diskCeiling) * 100, 0)}%` : "n/a",
+    ];
+    console.log(row.map((c, i) => (i === 0 ? pad(c, widths[i]) : padl(c, widths[i]))).join(" "));
+  }
+  if (diskCeiling) console.log(`disk ceiling: ${fmt(results.sqlite!.commitsPerSecond, 0)} commits/s ÷ ${fmt(COMMITS_PER_TASK, 1)} commits per task = ${fmt(diskCeiling, 0)} tasks/s`);
+  console.log(`HTTP ceiling: baseline req/s ÷ ${REQUESTS_PER_TASK} requests per task (poll + update), same client processes and connections`);
+}
+if (results.throughput.length > 0 || results.latency) {
+  console.log("\n== Targets (informational) ==");
+  if (results.throughput.length > 0) {
+    const best = Math.max(...results.throughput.map((r) => r.tasksPerSecond));
+    console.log(`${verdict(best >= TARGET_TASKS_PER_SECOND)}  throughput ≥ ${TARGET_TASKS_PER_SECOND} tasks/s: best ${fmt(best, 0)} tasks/s`);
+  }
+  if (results.latency) {
+    const l = results.latency;
+    console.log(`${verdict(l.transitionOverheadMs.p50! < TARGET_TRANSITION_P50_MS)}  engine overhead per transition p50 < ${TARGET_TRANSITION_P50_MS} ms: ${fmt(l.transitionOverheadMs.p50, 2)} ms`);
+    console.log(`${verdict(l.wakeServerStampMs.p50! < TARGET_WAKE_P50_MS)}  long-poll wake-up p50 < ${TARGET_WAKE_P50_MS} ms: ${fmt(l.wakeServerStampMs.p50, 2)} ms`);
+  }
+}
+if (env.BENCH_JSON) {
+  writeFileSync(env.BENCH_JSON, JSON.stringify(results, null, 2));
+  console.log(`figures written to ${env.BENCH_JSON}`);
+}
