@@ -14,12 +14,13 @@
  *   BENCH_BASELINE_MS=4000       duration of each baseline measurement
  *   BENCH_ONLY=baselines,latency,throughput   run only these sections
  *   BENCH_PROFILE=<dir>          run the throughput servers under `bun --cpu-prof` into <dir>
+ *   BENCH_QUIET_WAIT_MS=30000    before each scenario, wait up to this long for other jobs on the machine to go idle
  *   BENCH_JSON=<file>            also write every figure as JSON
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { TASKS_PER_WORKFLOW } from "./lib/definitions.ts";
-import { loadAverage, machineInfo } from "./lib/proc.ts";
+import { loadAverage, machineInfo, waitForQuiet } from "./lib/proc.ts";
 import { fmt, verdict, type Summary } from "./lib/stats.ts";
 import { runHttpBaseline, runSqliteBaseline, type HttpBaseline, type SqliteBaseline } from "./scenarios/baselines.ts";
 import { runLatency, type LatencyResult } from "./scenarios/latency.ts";
@@ -39,6 +40,7 @@ const config = {
   baselineMs: num("BENCH_BASELINE_MS", 4000),
   only: env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(",")) : undefined,
   profileDir: env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : undefined,
+  quietWaitMs: num("BENCH_QUIET_WAIT_MS", 30_000),
 };
 const runs = (section: string) => !config.only || config.only.has(section);
 
@@ -73,6 +75,12 @@ if (config.profileDir) {
   console.log(`profiling throughput servers into ${config.profileDir}`);
 }
 
+/** Before each scenario: wait (bounded) for other jobs on the machine to calm down, and say so if they do not. */
+async function quiet(): Promise<void> {
+  const busy = await waitForQuiet(config.quietWaitMs);
+  if (busy >= 0.15) console.log(`  ⚠ other processes keep ${fmt(busy * 100, 0)}% of a core busy; measuring anyway`);
+}
+
 const results: {
   machine: typeof machine & { loadAverage: number };
   config: typeof config;
@@ -86,9 +94,11 @@ const results: {
 // ---- baselines ----
 if (runs("baselines")) {
   console.log("\n== Baselines ==");
+  await quiet();
   results.sqlite = await runSqliteBaseline(config.baselineMs);
   console.log(`SQLite (@libsql/client, WAL, synchronous=NORMAL, 3-statement batch): ${fmt(results.sqlite.commitsPerSecond, 0)} commits/s`);
   for (const m of config.workers) {
+    await quiet();
     const h = await runHttpBaseline(m, config.concurrency, config.baselineMs);
     results.http.push(h);
     console.log(
@@ -101,6 +111,7 @@ if (runs("baselines")) {
 // ---- latency on an idle server ----
 if (runs("latency")) {
   console.log(`\n== Idle server: long-poll wake-up and per-transition overhead (${config.samples} workflows, one at a time) ==`);
+  await quiet();
   const l = (results.latency = await runLatency(config.samples));
   console.log(`long-poll wake-up, task scheduledTime → worker has it:  ${ms(l.wakeServerStampMs)}   ${verdict(l.wakeServerStampMs.p50! < TARGET_WAKE_P50_MS)} (target p50 < ${TARGET_WAKE_P50_MS} ms)`);
   console.log(`  start request sent → worker has the task:            ${ms(l.wakeFromStartSentMs)}`);
@@ -126,7 +137,11 @@ function printThroughput(r: ThroughputResult): void {
   console.log(
     `  server: ${fmt(r.serverCpuSeconds, 2)} CPU-s (${fmt((r.serverCpuSeconds / r.wallSeconds) * 100, 0)}% of one core), ` +
       `${fmt(r.serverCpuPer1000Workflows, 2)} CPU-s per 1,000 workflows, peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ` +
-      `workers: ${fmt(r.workerCpuSeconds, 2)} CPU-s; ${fmt(r.requestsPerTask, 2)} worker requests per task, ` +
+      `workers: ${fmt(r.workerCpuSeconds, 2)} CPU-s; starter ${fmt(r.starterCpuSeconds, 2)} CPU-s; ` +
+      `other processes ${fmt(r.otherCpuSeconds, 2)} CPU-s${r.otherCpuSeconds / r.wallSeconds > 0.2 ? " ⚠ machine shared with other work" : ""}`,
+  );
+  console.log(
+    `  ${fmt(r.requestsPerTask, 2)} worker requests per task, ` +
       `update-v2 hand-off rate ${fmt(r.updateV2HitRate * 100, 0)}%` +
       (r.workerErrors ? `, ${r.workerErrors} worker errors` : "") +
       (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""),
@@ -136,6 +151,7 @@ function printThroughput(r: ThroughputResult): void {
 if (runs("throughput")) {
   console.log(`\n== Throughput: ${config.workflows} workflows started flat out ==`);
   for (const m of config.workers) {
+    await quiet();
     const r = await runThroughput({ workers: m, concurrency: config.concurrency, workflows: config.workflows, startConcurrency: config.startConcurrency, pollTimeoutMs: config.pollTimeoutMs, deadlineMs: config.deadlineMs, profileDir: config.profileDir });
     results.throughput.push(r);
     printThroughput(r);
@@ -144,6 +160,7 @@ if (runs("throughput")) {
     console.log("\n== Latency below saturation: starts paced at half the flat-out rate, ~10 s each ==");
     for (const sat of results.throughput) {
       const rate = Math.max(5, Math.round(sat.workflowsPerSecond / 2));
+      await quiet();
       const r = await runThroughput({
         workers: sat.workers,
         concurrency: config.concurrency,
@@ -163,8 +180,8 @@ if (runs("throughput")) {
 // ---- summary ----
 if (results.throughput.length > 0) {
   console.log("\n== Summary ==");
-  const header = ["M", "wf/s", "tasks/s", "e2e p50 ms", "e2e p99 ms", "paced e2e p50/p99 ms", "CPU-s/1k wf", "HTTP ceil tasks/s", "÷ HTTP", "÷ disk"];
-  const widths = [4, 8, 9, 11, 11, 21, 12, 18, 8, 8];
+  const header = ["M", "wf/s", "tasks/s", "e2e p50 ms", "e2e p99 ms", "paced e2e p50/p99 ms", "CPU-s/1k wf", "CPU ms/task", "HTTP ceil tasks/s", "÷ HTTP", "÷ disk"];
+  const widths = [4, 8, 9, 11, 11, 21, 12, 12, 18, 8, 8];
   console.log(header.map((h, i) => (i === 0 ? pad(h, widths[i]) : padl(h, widths[i]))).join(" "));
   const diskCeiling = results.sqlite ? results.sqlite.commitsPerSecond / COMMITS_PER_TASK : undefined;
   for (const r of results.throughput) {
@@ -179,6 +196,7 @@ if (results.throughput.length > 0) {
       fmt(r.endToEndMs.p99, 0),
       paced ? `${fmt(paced.endToEndMs.p50, 1)} / ${fmt(paced.endToEndMs.p99, 1)}` : "n/a",
       fmt(r.serverCpuPer1000Workflows, 2),
+      fmt(r.serverCpuPer1000Workflows / TASKS_PER_WORKFLOW, 2),
       fmt(httpCeiling, 0),
       httpCeiling ? `${fmt((r.tasksPerSecond / httpCeiling) * 100, 0)}%` : "n/a",
       diskCeiling ? `${fmt((r.tasksPerSecond / diskCeiling) * 100, 0)}%` : "n/a",
@@ -187,6 +205,8 @@ if (results.throughput.length > 0) {
   }
   if (diskCeiling) console.log(`disk ceiling: ${fmt(results.sqlite!.commitsPerSecond, 0)} commits/s ÷ ${fmt(COMMITS_PER_TASK, 1)} commits per task = ${fmt(diskCeiling, 0)} tasks/s`);
   console.log(`HTTP ceiling: baseline req/s ÷ ${REQUESTS_PER_TASK} requests per task (poll + update), same client processes and connections`);
+  for (const h of results.http) console.log(`  the trivial endpoint costs its server ${fmt(h.serverCpuPer1000Requests, 3)} ms CPU per request (${h.clients} client process(es))`);
+  console.log(`CPU ms/task: Baton server CPU per task (the start's share included); the server can use one core, so 1,000 ÷ this ≈ its tasks/s ceiling`);
 }
 if (results.throughput.length > 0 || results.latency) {
   console.log("\n== Targets (informational) ==");

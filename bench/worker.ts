@@ -19,6 +19,7 @@ interface PolledTask {
   referenceTaskName: string;
   scheduledTime?: number;
   startTime?: number;
+  inputData?: { n?: number };
 }
 
 const baseUrl = process.env.BENCH_BASE_URL!;
@@ -83,7 +84,8 @@ async function complete(task: PolledTask): Promise<PolledTask | undefined> {
 
 // ---- throughput mode ----
 
-const finished: [string, number][] = [];
+/** [workflowId, completed at, the workflow's input n (negative for warm-up workflows)] */
+const finished: [string, number, number][] = [];
 let busy = 0;
 let slotFreed: (() => void) | undefined;
 
@@ -93,7 +95,7 @@ async function runChain(first: PolledTask): Promise<void> {
     const current: PolledTask = task;
     task = await complete(current);
     // update-v2 answers after the update committed, so the workflow is COMPLETED by now.
-    if (current.referenceTaskName === LAST_REF) finished.push([current.workflowInstanceId, wallNow()]);
+    if (current.referenceTaskName === LAST_REF) finished.push([current.workflowInstanceId, wallNow(), current.inputData?.n ?? 0]);
   }
   busy--;
   slotFreed?.();
@@ -131,14 +133,6 @@ const handoffRtt: number[] = [];
 const finalRtt: number[] = [];
 
 async function trace(): Promise<void> {
-  // The HTTP floor of this very server and client: a route that touches no database.
-  const healthRtt: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const t0 = wallNow();
-    await (await fetch(`${baseUrl}/health`)).arrayBuffer();
-    healthRtt.push(wallNow() - t0);
-  }
-  send({ type: "health", samples: healthRtt });
   while (!stopping) {
     send({ type: "polling", at: wallNow() });
     const [first] = await poll(1, 5000);
@@ -155,7 +149,22 @@ async function trace(): Promise<void> {
   }
 }
 
+/** After the warm-up: forget its samples and measure the HTTP floor of this server and client. */
+async function reset(): Promise<void> {
+  handoffRtt.length = 0;
+  finalRtt.length = 0;
+  // A route that touches no database, from this same client (our own long poll is parked meanwhile).
+  const healthRtt: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = wallNow();
+    await (await fetch(`${baseUrl}/health`)).arrayBuffer();
+    healthRtt.push(wallNow() - t0);
+  }
+  send({ type: "health", samples: healthRtt });
+}
+
 process.on("message", (message: { type: string }) => {
+  if (message.type === "reset") void reset();
   if (message.type !== "stop") return;
   stopping = true;
   if (mode === "trace") send({ type: "trace", handoffRtt, finalRtt });

@@ -48,3 +48,32 @@ export function loadAverage(): number {
     return NaN;
   }
 }
+
+/** CPU seconds all processes on the machine have spent busy (every core summed), from /proc/stat. */
+export function machineBusySeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS;
+}
+
+/** This process's own CPU seconds (user + system). */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Waits until the rest of the machine is nearly idle (other users' jobs share these cores and
+ * would skew the next scenario), giving up after `maxWaitMs`. Resolves with the busy fraction
+ * of one core seen last.
+ */
+export async function waitForQuiet(maxWaitMs = 30_000, threshold = 0.15): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const before = machineBusySeconds();
+    await Bun.sleep(500);
+    const busy = (machineBusySeconds() - before) / 0.5;
+    if (busy < threshold || Date.now() >= deadline) return busy;
+  }
+}

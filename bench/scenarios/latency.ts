@@ -12,6 +12,9 @@ import { registerDefinitions, startRequest } from "../lib/definitions.ts";
 import { postJson, startBatonServer } from "../lib/server.ts";
 import { percentile, summarize, wallNow, type Summary } from "../lib/stats.ts";
 
+/** Workflows run before measuring, so the server's hot paths are compiled. */
+const WARM_UP_WORKFLOWS = 20;
+
 export interface LatencyResult {
   samples: number;
   /** Worker receive time − the task's scheduledTime stamped by the server. */
@@ -37,13 +40,17 @@ export async function runLatency(samples: number): Promise<LatencyResult> {
   const worker = spawnChild("worker.ts", { BENCH_BASE_URL: server.baseUrl, BENCH_MODE: "trace", BENCH_WORKER_ID: "tracer" });
   try {
     await registerDefinitions(server.baseUrl);
-    const health = (await worker.next("health")).samples as number[];
     const wakeServer: number[] = [];
     const wakeFromSent: number[] = [];
     const wakeAfterAnswer: number[] = [];
     const startRtt: number[] = [];
     const ids: string[] = [];
-    for (let i = 0; i < samples; i++) {
+    let health: number[] = [];
+    for (let i = -WARM_UP_WORKFLOWS; i < samples; i++) {
+      if (i === 0) {
+        worker.send({ type: "reset" });
+        health = (await worker.next("health")).samples as number[];
+      }
       await worker.next("polling");
       // Time for the poll to cross the loopback and park on the empty queue.
       await Bun.sleep(25);
@@ -54,13 +61,14 @@ export async function runLatency(samples: number): Promise<LatencyResult> {
       if (!res.ok) throw new Error(`start: HTTP ${res.status} ${id}`);
       const got = await worker.next("received");
       if (got.workflowId !== id) throw new Error(`worker received a task of ${got.workflowId}, expected ${id}`);
+      await worker.next("done");
+      if (i < 0) continue;
       const recvAt = got.recvAt as number;
       wakeServer.push(recvAt - (got.scheduledTime as number));
       wakeFromSent.push(recvAt - sent);
       wakeAfterAnswer.push(recvAt - answered);
       startRtt.push(answered - sent);
       ids.push(id);
-      await worker.next("done");
     }
     worker.send({ type: "stop" });
     const trace = await worker.next("trace");

@@ -240,8 +240,9 @@ export class LocalEngine implements WorkflowService, TaskService {
       // The waiter is registered inside the lane, so no enqueue can slip in between finding the
       // queue empty and starting to wait.
       const { tasks, waiting } = await this.step(undefined, async () => {
+        if (request.signal?.aborted) return { tasks: [], waiting: undefined };
         const claimed = await this.claim(name, request.count, request.workerId);
-        const wait = claimed.length === 0 && this.now() < deadline ? this.waiters.wait(name, deadline) : undefined;
+        const wait = claimed.length === 0 && this.now() < deadline ? this.waiters.wait(name, deadline, request.signal) : undefined;
         return { tasks: claimed, waiting: wait };
       });
       if (!waiting) return tasks;

@@ -27,3 +27,17 @@ test("waiters expire at their deadlines, in order, on one shared timer", async (
   expect(Date.now() - start).toBeGreaterThanOrEqual(55);
   expect(w.size).toBe(0);
 });
+
+test("an aborted waiter is let go and does not use up a wake-up", async () => {
+  const w = new PollWaiters();
+  const far = Date.now() + 60_000;
+  const gone = new AbortController();
+  const woken: string[] = [];
+  const a = w.wait("q", far, gone.signal).then(() => woken.push("gone"));
+  const b = w.wait("q", far).then(() => woken.push("alive"));
+  gone.abort();
+  await a;
+  w.notify("q", 1);
+  await b;
+  expect(woken).toEqual(["gone", "alive"]);
+});

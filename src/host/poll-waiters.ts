@@ -18,8 +18,8 @@ export class PollWaiters {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Resolves when the queue is notified or at `deadline`, whichever comes first. */
-  wait(queueName: string, deadline: number): Promise<void> {
+  /** Resolves when the queue is notified, at `deadline`, or when `signal` aborts, whichever comes first. */
+  wait(queueName: string, deadline: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
       const waiter: Waiter = { queueName, deadline, done: false, wake: resolve };
       const list = this.byQueue.get(queueName);
@@ -27,6 +27,8 @@ export class PollWaiters {
       else this.byQueue.set(queueName, [waiter]);
       this.insertByDeadline(waiter);
       this.arm();
+      // An aborted waiter is settled now and skipped by notify, so a wake-up is not wasted on it.
+      signal?.addEventListener("abort", () => this.settle(waiter), { once: true });
     });
   }
 
@@ -51,6 +53,7 @@ export class PollWaiters {
   }
 
   private settle(w: Waiter): void {
+    if (w.done) return;
     w.done = true;
     w.wake();
   }

@@ -36,6 +36,8 @@ export interface PollRequest {
   count: number;
   /** How long to hold the request open when the queue is empty, in ms. */
   timeoutMs: number;
+  /** Aborted when the client goes away: a poll nobody waits for must not take a task. */
+  signal?: AbortSignal;
 }
 
 export interface WorkflowService {

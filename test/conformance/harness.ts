@@ -10,6 +10,7 @@ import {
   TaskClient,
   TaskHandler,
   TaskManager,
+  TaskRunner,
   WorkflowExecutor,
   type Client,
   type ConductorLogger,
@@ -27,7 +28,6 @@ export const SCENARIO_TIMEOUT_MS = 60_000;
 export const SETTLE_TIMEOUT_MS = 30_000;
 
 type TaskDefInput = Partial<ExtendedTaskDef> & { name: string };
-export type WorkerResult = Awaited<ReturnType<ConductorWorker["execute"]>>;
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -43,6 +43,11 @@ export interface PollAnswer {
 }
 
 const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"]);
+
+/** The SDK keeps this process-wide flag on a static field its typings mark private. */
+function sdkRunner(): { updateV2Available: boolean | null } {
+  return TaskRunner as unknown as { updateV2Available: boolean | null };
+}
 
 export function uniqueName(prefix: string): string {
   return `${prefix}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
@@ -86,6 +91,9 @@ export class Harness {
     delete process.env.CONDUCTOR_SERVER_URL;
     delete process.env.CONDUCTOR_AUTH_KEY;
     delete process.env.CONDUCTOR_AUTH_SECRET;
+    // The SDK decides once per process whether the server has update-v2 (a 404 or 405 switches
+    // every worker to POST /api/tasks for good). Each target gets its own first impression.
+    sdkRunner().updateV2Available = null;
     this.current = target;
     this.sdk = await createConductorClient({ serverUrl: target.baseUrl, logger: this.logger });
   }
@@ -94,6 +102,11 @@ export class Harness {
     await this.stopAllWorkers();
     await this.current?.dispose();
     this.current = undefined;
+  }
+
+  /** What the SDK's workers concluded about update-v2: true once it answered, false after a 404/405. */
+  get sdkFoundUpdateV2(): boolean | null {
+    return sdkRunner().updateV2Available;
   }
 
   get target(): ConformanceTarget {

@@ -48,6 +48,21 @@ export function pollingScenarios(h: Harness): void {
     expect((await h.settled(id)).status).toBe("COMPLETED");
   }, SCENARIO_TIMEOUT_MS);
 
+  test("a long poll whose client went away takes no task", async () => {
+    const { type, wfName } = await singleTaskWorkflow(h, "abandoned", { responseTimeoutSeconds: 60 });
+    const gone = new AbortController();
+    const abandoned = fetch(`${h.baseUrl}/api/tasks/poll/batch/${type}?count=1&timeout=5000&workerid=gone`, { signal: gone.signal }).catch(() => undefined);
+    await Bun.sleep(300);
+    gone.abort();
+    await abandoned;
+    await Bun.sleep(100);
+    const id = await h.start(wfName, { n: 1 });
+    const answer = await h.batchPoll(type, { count: 1, timeoutMs: 2000, workerId: "alive" });
+    expect(answer.tasks.map((t: Task) => [t.workflowInstanceId, t.workerId])).toEqual([[id, "alive"]]);
+    await h.workflows.updateTask(answer.tasks[0].taskId!, id, "COMPLETED", { result: "done" });
+    expect((await h.settled(id)).status).toBe("COMPLETED");
+  }, SCENARIO_TIMEOUT_MS);
+
   test("a long poll with nothing to hand out answers an empty list when its timeout runs out", async () => {
     const type = uniqueName("cf_idle");
     const answer = await h.batchPoll(type, { count: 3, timeoutMs: 1500 });
@@ -168,5 +183,25 @@ export function pollingScenarios(h: Harness): void {
     expect(again).toMatchObject({ taskId: task.taskId, status: "IN_PROGRESS", pollCount: 2, outputData: { step: 1 } });
     await h.workflows.updateTask(again.taskId!, id, "COMPLETED", { result: "woke" });
     expect((await h.settled(id)).output).toEqual({ result: "woke" });
+  }, SCENARIO_TIMEOUT_MS);
+
+  test("taskToDomain routes a workflow's task to the SDK worker polling that domain only", async () => {
+    const { type, wfName } = await singleTaskWorkflow(h, "routed");
+    const servedBy: Record<string, string> = {};
+    const serve = (who: string) => async (t: Task) => ((servedBy[t.workflowInstanceId!] = who), { status: "COMPLETED" as const, outputData: { result: who } });
+    const blue = h.runWithTaskManager([{ taskDefName: type, domain: "blue", execute: serve("blue") }]);
+    const plain = h.runWithTaskManager([{ taskDefName: type, execute: serve("plain") }]);
+    try {
+      const routed = await h.workflows.startWorkflow({ name: wfName, version: 1, input: { n: 1 }, taskToDomain: { [type]: "blue" } });
+      const unrouted = await h.start(wfName, { n: 2 });
+      const [routedWf, unroutedWf] = await Promise.all([h.settled(routed), h.settled(unrouted)]);
+      expect(routedWf.output).toEqual({ result: "blue" });
+      expect(routedWf.tasks?.[0].domain).toBe("blue");
+      expect(unroutedWf.output).toEqual({ result: "plain" });
+      expect(unroutedWf.tasks?.[0].domain).toBeUndefined();
+      expect(servedBy).toEqual({ [routed]: "blue", [unrouted]: "plain" });
+    } finally {
+      await Promise.all([blue.stop(), plain.stop()]);
+    }
   }, SCENARIO_TIMEOUT_MS);
 }

@@ -25,17 +25,19 @@ export function restartScenarios(h: Harness): void {
     const total = 10;
     const ids = await Promise.all(Array.from({ length: total }, (_, n) => h.start(wfName, { n }, `durable-${n}`)));
 
-    // Before the crash, a hand-driven worker takes six `prepare` tasks, finishes five and is
-    // still holding the sixth when the server dies.
+    // Before the crash, a hand-driven worker takes seven `prepare` tasks, finishes five, asks
+    // to be called back about one, and is still holding the last when the server dies.
     const polled: Task[] = [];
-    await waitFor("six prepare tasks to be polled", async () => {
-      polled.push(...(await h.batchPoll(prepare, { count: 6 - polled.length, timeoutMs: 1000, workerId: "pre-crash" })).tasks);
-      return polled.length === 6;
+    await waitFor("seven prepare tasks to be polled", async () => {
+      polled.push(...(await h.batchPoll(prepare, { count: 7 - polled.length, timeoutMs: 1000, workerId: "pre-crash" })).tasks);
+      return polled.length === 7;
     });
-    const [held, ...finishedBefore] = polled;
+    const [held, snoozed, ...finishedBefore] = polled;
     await Promise.all(
       finishedBefore.map((t) => h.workflows.updateTask(t.taskId!, t.workflowInstanceId!, "COMPLETED", { doubled: (t.inputData?.n as number) * 2 })),
     );
+    const snooze = await h.updateV1({ taskId: snoozed.taskId!, workflowInstanceId: snoozed.workflowInstanceId!, status: "IN_PROGRESS", callbackAfterSeconds: 2, outputData: { progress: "half" } });
+    expect(snooze.status).toBe(200);
     const before = await Promise.all(ids.map((id) => h.workflow(id)));
 
     await h.target.restart!();
@@ -45,7 +47,8 @@ export function restartScenarios(h: Harness): void {
       expect(after[i].status).toBe("RUNNING");
       expect(after[i].correlationId).toBe(`durable-${i}`);
       expect(after[i].input).toEqual({ n: i });
-      // The held task may already have timed out by now; everything else is exactly as it was.
+      // The held task may already have timed out by now; everything else is exactly as it was,
+      // including the snoozed task still waiting SCHEDULED with its progress.
       const stable = (wf: Workflow) => wf.tasks!.filter((t) => t.taskId !== held.taskId).map((t) => ({ id: t.taskId, ref: t.referenceTaskName, status: t.status, output: t.outputData }));
       expect(stable(after[i])).toEqual(stable(before[i]));
     }
@@ -73,6 +76,11 @@ export function restartScenarios(h: Harness): void {
         "finish:COMPLETED:0",
       ]);
       expect(heldWf.tasks?.[1].retriedTaskId).toBe(held.taskId);
+
+      // The callback delay was a stored timer too: the same attempt came back to a worker.
+      const snoozedWf = done[ids.indexOf(snoozed.workflowInstanceId!)];
+      expect(snoozedWf.tasks?.[0]).toMatchObject({ taskId: snoozed.taskId, status: "COMPLETED", retryCount: 0, pollCount: 2 });
+      expect((executed.get(prepare) ?? []).find((t) => t.taskId === snoozed.taskId)?.outputData).toEqual({ progress: "half" });
 
       // Work finished before the crash was not handed out again; everything else ran once.
       const preparedBySdk = (executed.get(prepare) ?? []).map((t) => t.workflowInstanceId).sort();

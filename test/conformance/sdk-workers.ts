@@ -83,6 +83,9 @@ export function sdkWorkerScenarios(h: Harness): void {
       expect(seen.map((t) => t.taskId)).toEqual(tasks.map((t) => t.taskId));
       expect(seen.map((t) => t.inputData)).toEqual(tasks.map((t) => t.inputData));
 
+      // The workers reported through update-v2 and did not have to fall back to POST /api/tasks.
+      expect(h.sdkFoundUpdateV2).toBe(true);
+
       const summary = await h.workflows.getWorkflowStatus(id, true, false);
       expect(summary).toMatchObject({ workflowId: id, correlationId, status: "COMPLETED", output: wf.output });
     } finally {

@@ -11,7 +11,7 @@ const DEFAULT_POLL_TIMEOUT_MS = 100;
 const MAX_POLL_COUNT = 1000;
 
 function pollRequest(c: Context, count: number, timeoutMs: number) {
-  return { workerId: c.req.query("workerid"), domain: c.req.query("domain") || undefined, count, timeoutMs };
+  return { workerId: c.req.query("workerid"), domain: c.req.query("domain") || undefined, count, timeoutMs, signal: c.req.raw.signal };
 }
 
 export function taskRoutes(tasks: TaskService): Hono {
