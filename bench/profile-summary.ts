@@ -48,6 +48,17 @@ const charged = new Map<string, number>();
 const sqliteBy = new Map<string, number>();
 /** Whole stacks (leaf first, a few frames) of the heaviest leaves: async stacks end at an await. */
 const stacks = new Map<string, number>();
+/** Self time by where the code lives: a package, our own source, or the runtime's natives. */
+const byOwner = new Map<string, number>();
+const owner = (n: ProfileNode) => {
+  const { functionName, url } = n.callFrame;
+  if (functionName.startsWith("libsql_js::")) return "SQLite via libsql (native)";
+  const pkg = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
+  if (pkg) return `package ${pkg[1]}`;
+  if (/\/(src|adapters)\//.test(url)) return "Baton src/ + adapters/";
+  if (!url) return `runtime native: ${functionName || "(anonymous)"}`;
+  return "other JS";
+};
 let total = 0;
 let idleTotal = 0;
 profile.samples.forEach((id, i) => {
@@ -59,10 +70,11 @@ profile.samples.forEach((id, i) => {
   }
   total += dt;
   self.set(label(node), (self.get(label(node)) ?? 0) + dt);
+  byOwner.set(owner(node), (byOwner.get(owner(node)) ?? 0) + dt);
   let cur: ProfileNode | undefined = node;
   while (cur && !ours(cur)) cur = parent.has(cur.id) ? byId.get(parent.get(cur.id)!) : undefined;
-  const owner = cur ? label(cur) : "(outside src/: runtime, HTTP, timers)";
-  charged.set(owner, (charged.get(owner) ?? 0) + dt);
+  const chargedTo = cur ? label(cur) : "(outside src/: runtime, HTTP, timers)";
+  charged.set(chargedTo, (charged.get(chargedTo) ?? 0) + dt);
   const frames: string[] = [];
   for (let f: ProfileNode | undefined = node; f && frames.length < 7; f = parent.has(f.id) ? byId.get(parent.get(f.id)!) : undefined) {
     if (f.callFrame.functionName !== "(root)") frames.push(f.callFrame.functionName || "(anonymous)");
@@ -70,7 +82,7 @@ profile.samples.forEach((id, i) => {
   const stackKey = frames.join(" ← ");
   stacks.set(stackKey, (stacks.get(stackKey) ?? 0) + dt);
   if (node.callFrame.functionName.startsWith("libsql_js::")) {
-    const key = `${node.callFrame.functionName.replace("libsql_js::", "")}  ←  ${owner}`;
+    const key = `${node.callFrame.functionName.replace("libsql_js::", "")}  ←  ${chargedTo}`;
     sqliteBy.set(key, (sqliteBy.get(key) ?? 0) + dt);
   }
 });
@@ -83,6 +95,7 @@ function print(title: string, m: Map<string, number>): void {
 }
 
 console.log(`${file}: ${(total / 1e6).toFixed(2)} s busy, ${(idleTotal / 1e6).toFixed(2)} s idle`);
+print("Self time by owner", byOwner);
 print("Self time (busy samples)", self);
 print("Charged to the nearest src/ or adapters/ frame (self time of everything it called)", charged);
 print("SQLite native calls by caller", sqliteBy);

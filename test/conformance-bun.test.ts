@@ -16,5 +16,5 @@ conformanceSuite(
       dispose: () => server.dispose(),
     };
   },
-  { restart: true },
+  { restart: true, clientAbort: true },
 );

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { spawnChild, type Child } from "../lib/children.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { freePort, ROOT, waitForHttp } from "../lib/server.ts";
+import type { Summary } from "../lib/stats.ts";
 
 export interface HttpBaseline {
   clients: number;
@@ -46,14 +47,22 @@ export async function runHttpBaseline(clients: number, connections: number, dura
 }
 
 export interface SqliteBaseline {
+  driver: string;
   commitsPerSecond: number;
+  cpuMsPerCommit: number;
+  commitMs: Summary;
+  /** Commits that waited for a WAL checkpoint's fsync (over 5 ms), and the time they took together. */
+  commitsOver5ms: number;
+  msInCommitsOver5ms: number;
+  seconds: number;
 }
 
-export async function runSqliteBaseline(durationMs: number): Promise<SqliteBaseline> {
-  const child = spawnChild("sqlite-baseline.ts", { BENCH_DURATION_MS: String(durationMs) });
+/** `driver`: client (@libsql/client batch, as Baton), libsql (prepared statements), bun (bun:sqlite). */
+export async function runSqliteBaseline(driver: string, durationMs: number): Promise<SqliteBaseline> {
+  const child = spawnChild("sqlite-baseline.ts", { BENCH_DURATION_MS: String(durationMs), BENCH_SQLITE_DRIVER: driver });
   try {
-    const result = await child.next("result", durationMs + 30_000);
-    return { commitsPerSecond: result.commitsPerSecond as number };
+    const { type: _type, commits: _commits, ...result } = await child.next("result", durationMs + 30_000);
+    return result as unknown as SqliteBaseline;
   } finally {
     await child.kill();
   }

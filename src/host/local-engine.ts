@@ -6,14 +6,12 @@
  */
 import { claimTask } from "../engine/claim-task.ts";
 import type { DecideContext, Decision } from "../engine/context.ts";
-import { baseReferenceName } from "../engine/expression-document.ts";
 import { startExecution } from "../engine/start.ts";
 import { queueName } from "../engine/tasks/worker.ts";
 import { onTimer, terminateExecution } from "../engine/terminate.ts";
-import { applyTaskResult, findTask } from "../engine/update-task.ts";
+import { findTask } from "../engine/update-task.ts";
 import { NotFound } from "../errors.ts";
 import {
-  isTerminalTaskStatus,
   type PollData,
   type StartWorkflowRequest,
   type Task,
@@ -25,6 +23,7 @@ import {
 import type { PollRequest, TaskService, WorkflowService } from "../ports/services.ts";
 import type { ExecutionCommit, ExecutionStore, MetadataStore, QueueStore, StoredExecution } from "../ports/stores.ts";
 import { definitionForStart } from "./definitions.ts";
+import { startParams, updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
 import { ExecutionCache } from "./execution-cache.ts";
 import { Lane } from "./lane.ts";
 import { MemoryQueues } from "./memory-queues.ts";
@@ -163,19 +162,7 @@ export class LocalEngine implements WorkflowService, TaskService {
     const definition = await definitionForStart(this.deps.metadata, request.name, request.version, request.workflowDef);
     const workflowId = this.newId();
     await this.step(workflowId, async () => {
-      const decision = startExecution(
-        {
-          workflowId,
-          definition,
-          input: request.input,
-          correlationId: request.correlationId,
-          priority: request.priority,
-          taskToDomain: request.taskToDomain,
-          createdBy: request.createdBy,
-          idempotencyKey: request.idempotencyKey,
-        },
-        this.context(),
-      );
+      const decision = startExecution(startParams(workflowId, definition, request), this.context());
       this.stage({ execution: decision.execution, rev: 0 }, decision);
     });
     return workflowId;
@@ -185,7 +172,7 @@ export class LocalEngine implements WorkflowService, TaskService {
     const found = this.cache.get(workflowId) ?? (await this.deps.executions.load(workflowId));
     if (!found) throw new NotFound(`No such workflow found by id: ${workflowId}`);
     // A copy: the cached execution is the lane's working state.
-    return structuredClone({ ...found.execution, tasks: includeTasks ? found.execution.tasks : [] });
+    return workflowView(found.execution, includeTasks);
   }
 
   running(name: string, version: number, startTime?: number, endTime?: number): Promise<string[]> {
@@ -275,14 +262,9 @@ export class LocalEngine implements WorkflowService, TaskService {
   update(result: TaskResult): Promise<Task> {
     return this.step(result.workflowInstanceId, async () => {
       const stored = await this.storedForTask(result.workflowInstanceId, result.taskId);
-      const task = findTask(stored.execution, result.taskId)!;
-      const outcome = applyTaskResult(stored.execution, task, result, this.context());
-      if (outcome.kind === "applied") {
-        const now = this.now();
-        const logs = (result.logs ?? []).map((l) => ({ log: l.log, taskId: result.taskId, createdTime: l.createdTime ?? now }));
-        this.stage(stored, outcome.decision, logs);
-      }
-      return structuredClone(outcome.task);
+      const outcome = updateTask(stored.execution, result, this.context());
+      if (outcome.decision) this.stage(stored, outcome.decision, outcome.logs);
+      return outcome.task;
     });
   }
 
@@ -301,23 +283,9 @@ export class LocalEngine implements WorkflowService, TaskService {
   updateByRef(workflowId: string, taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined> {
     return this.step(workflowId, async () => {
       const stored = await this.require(workflowId);
-      const pending = [...stored.execution.tasks]
-        .reverse()
-        .find((t) => !isTerminalTaskStatus(t.status) && (t.referenceTaskName === taskRefName || baseReferenceName(t.referenceTaskName) === taskRefName));
-      if (!pending) return undefined;
-      const result: TaskResult = {
-        workflowInstanceId: workflowId,
-        taskId: pending.taskId,
-        status,
-        outputData: { ...(pending.outputData ?? {}), ...output },
-        workerId,
-        callbackAfterSeconds: 0,
-        logs: [],
-        extendLease: false,
-      };
-      const outcome = applyTaskResult(stored.execution, pending, result, this.context());
-      if (outcome.kind === "applied") this.stage(stored, outcome.decision);
-      return pending.taskId;
+      const { taskId, decision } = updateTaskByRef(stored.execution, taskRefName, status, output, workerId, this.context());
+      if (decision) this.stage(stored, decision);
+      return taskId;
     });
   }
 

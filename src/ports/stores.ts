@@ -26,6 +26,54 @@ export interface ExecutionCommit {
   logs?: TaskExecLog[];
   /** The execution is deleted with its tasks, logs and queue messages (`DELETE /workflow/{id}/remove`). */
   remove?: boolean;
+  /** Effects on other objects, written with the decision and delivered after it (see OutboxStore). */
+  outbox?: OutboxMessage[];
+}
+
+export interface OutboxMessage {
+  kind: "queue.offer" | "queue.remove" | "index" | "index.remove";
+  /** The receiving object, e.g. a queue name. */
+  target: string;
+  payload: unknown;
+}
+
+export interface OutboxRow extends OutboxMessage {
+  id: number;
+  attempts: number;
+  nextAttemptAt: number;
+}
+
+/** The outbox of one object: messages waiting to be delivered, in the order they were written. */
+export interface OutboxStore {
+  /** Rows due for delivery at `now`, oldest first. */
+  due(now: number, limit: number): Promise<OutboxRow[]>;
+  /** The earliest time a row is due, or null when the outbox is empty. */
+  nextDue(): Promise<number | null>;
+  delete(ids: number[]): Promise<void>;
+  /** A delivery failed: try this row again at `at`. */
+  defer(id: number, attempts: number, at: number): Promise<void>;
+}
+
+/** One workflow in the search index. */
+export interface WorkflowSummaryRow {
+  workflowId: string;
+  workflowName: string;
+  workflowVersion: number;
+  status: string;
+  correlationId?: string;
+  parentWorkflowId?: string;
+  createTime: number;
+  updateTime: number;
+  endTime?: number;
+  /** Revision of the execution this summary was taken from; an older one never overwrites a newer. */
+  rev: number;
+}
+
+/** The search index of executions kept apart from them (D1 in the Workers build). */
+export interface IndexStore {
+  upsert(rows: WorkflowSummaryRow[]): Promise<void>;
+  remove(workflowIds: string[]): Promise<void>;
+  findWorkflowIds(query: ExecutionQuery): Promise<string[]>;
 }
 
 export interface ExecutionQuery {
@@ -64,6 +112,8 @@ export interface QueuedMessage {
 export interface QueueStore {
   /** Every pending message, oldest first (a single-process host indexes them in memory). */
   loadAll(): Promise<QueuedMessage[]>;
+  /** Adds or replaces messages by task id (a store that is a queue of its own). */
+  offer(messages: QueuedMessage[]): Promise<void>;
   /** Drops messages whose task no longer waits for a worker (idempotent). */
   discard(taskIds: string[]): Promise<void>;
   savePollData(entries: PollData[]): Promise<void>;

@@ -6,7 +6,7 @@
  */
 import type { QueueEffect } from "../engine/context.ts";
 import type { Task, TaskExecLog, Workflow } from "../model/index.ts";
-import type { ExecutionCommit } from "../ports/stores.ts";
+import type { ExecutionCommit, OutboxMessage } from "../ports/stores.ts";
 
 export interface NetExecution {
   execution: Workflow;
@@ -23,6 +23,8 @@ export interface NetChanges {
   logs: TaskExecLog[];
   /** Executions the batch deletes; nothing else of theirs is written. */
   removed: string[];
+  /** Every outbox message of the batch, in order (each is a delivery of its own). */
+  outbox: OutboxMessage[];
 }
 
 export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
@@ -31,7 +33,9 @@ export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
   const queue = new Map<string, QueueEffect>();
   const logs: TaskExecLog[] = [];
   const removed = new Set<string>();
+  const outbox: OutboxMessage[] = [];
   for (const c of commits) {
+    if (c.outbox) outbox.push(...c.outbox);
     const id = c.execution.workflowId;
     if (c.remove) {
       removed.add(id);
@@ -59,5 +63,6 @@ export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
     dequeued,
     logs: logs.filter((l) => !removed.has(l.taskId ? (tasks.get(l.taskId)?.workflowId ?? "") : "")),
     removed: [...removed],
+    outbox,
   };
 }

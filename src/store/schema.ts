@@ -109,3 +109,42 @@ export const pollData = sqliteTable(
   (t) => [primaryKey({ columns: [t.queueName, t.domain] })],
 );
 
+
+/**
+ * Effects of a decision on other objects (a task queue, the search index, another workflow),
+ * written in the deciding transaction and delivered after commit until acknowledged. Used where
+ * those live elsewhere (the Workers build); the single-process host writes its queues directly.
+ */
+export const outbox = sqliteTable("outbox", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  kind: text("kind").notNull(),
+  target: text("target").notNull(),
+  payload: text("payload").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull().default(0),
+});
+
+/**
+ * The search index of executions kept where executions are spread over many databases (D1 in
+ * the Workers build): one summary row per workflow, advanced only by newer revisions.
+ */
+export const workflowSummaries = sqliteTable(
+  "workflow_summaries",
+  {
+    workflowId: text("workflow_id").primaryKey(),
+    workflowName: text("workflow_name").notNull(),
+    workflowVersion: integer("workflow_version").notNull(),
+    status: text("status").notNull(),
+    correlationId: text("correlation_id"),
+    parentWorkflowId: text("parent_workflow_id"),
+    createTime: integer("create_time").notNull(),
+    updateTime: integer("update_time").notNull(),
+    endTime: integer("end_time"),
+    rev: integer("rev").notNull(),
+    summary: text("summary").notNull(),
+  },
+  (t) => [
+    index("workflow_summaries_name_status").on(t.workflowName, t.status, t.createTime),
+    index("workflow_summaries_correlation").on(t.workflowName, t.correlationId),
+  ],
+);

@@ -5,7 +5,8 @@ import type { ExecutionCommit, ExecutionQuery, ExecutionStore, StoredExecution }
 import { chunk, type SqlBackend, type Statement } from "./database.ts";
 import { decodeTask, definitionTasksByRef, encodeTask } from "./task-doc.ts";
 import { mergeCommits, type NetChanges, type NetExecution } from "./merge-commits.ts";
-import { queueMessages, taskLogs, tasks, workflows } from "./schema.ts";
+import { upsertQueueRows } from "./queue-rows.ts";
+import { outbox, queueMessages, taskLogs, tasks, workflows } from "./schema.ts";
 
 export class SqlExecutionStore implements ExecutionStore {
   constructor(private readonly backend: SqlBackend) {}
@@ -46,18 +47,7 @@ export class SqlExecutionStore implements ExecutionStore {
       out.push(db.insert(tasks).values(part).onConflictDoUpdate({ target: tasks.taskId, set: { doc: sql`excluded.doc` } }));
     }
 
-    const messages = net.enqueued.map((e) => ({ taskId: e.taskId, queueName: e.queueName, workflowId: e.workflowId, priority: e.priority, visibleAt: e.visibleAt }));
-    for (const part of chunk(messages, rows(5))) {
-      out.push(
-        db
-          .insert(queueMessages)
-          .values(part)
-          .onConflictDoUpdate({
-            target: queueMessages.taskId,
-            set: { queueName: sql`excluded.queue_name`, priority: sql`excluded.priority`, visibleAt: sql`excluded.visible_at` },
-          }),
-      );
-    }
+    out.push(...upsertQueueRows(this.backend, net.enqueued));
     for (const part of chunk(net.dequeued, maxParameters)) out.push(db.delete(queueMessages).where(inArray(queueMessages.taskId, part)));
 
     for (const part of chunk(net.removed, maxParameters)) {
@@ -67,6 +57,9 @@ export class SqlExecutionStore implements ExecutionStore {
       out.push(db.delete(tasks).where(inArray(tasks.workflowId, part)));
       out.push(db.delete(workflows).where(inArray(workflows.workflowId, part)));
     }
+
+    const outboxRows = net.outbox.map((m) => ({ kind: m.kind, target: m.target, payload: JSON.stringify(m.payload) }));
+    for (const part of chunk(outboxRows, rows(3))) out.push(db.insert(outbox).values(part));
 
     const logRows = net.logs.map((l) => ({ taskId: l.taskId!, log: l.log, createdTime: l.createdTime ?? 0 }));
     for (const part of chunk(logRows, rows(3))) out.push(db.insert(taskLogs).values(part));
@@ -121,7 +114,7 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async addLogs(logs: TaskExecLog[]): Promise<void> {
-    const statements = this.statementsFor({ executions: [], tasks: [], enqueued: [], dequeued: [], logs, removed: [] });
+    const statements = this.statementsFor({ executions: [], tasks: [], enqueued: [], dequeued: [], logs, removed: [], outbox: [] });
     if (statements.length > 0) await this.backend.writeAtomically(statements);
   }
 

@@ -3,6 +3,7 @@ import { asc, inArray } from "drizzle-orm";
 import type { PollData } from "../model/index.ts";
 import type { QueueStore, QueuedMessage } from "../ports/stores.ts";
 import { chunk, type SqlBackend } from "./database.ts";
+import { upsertQueueRows } from "./queue-rows.ts";
 import { pollData, queueMessages } from "./schema.ts";
 
 export class SqlQueueStore implements QueueStore {
@@ -20,6 +21,11 @@ export class SqlQueueStore implements QueueStore {
       .from(queueMessages)
       .orderBy(asc(queueMessages.id))
       .all();
+  }
+
+  async offer(messages: QueuedMessage[]): Promise<void> {
+    const statements = upsertQueueRows(this.backend, messages);
+    if (statements.length > 0) await this.backend.writeAtomically(statements);
   }
 
   async discard(taskIds: string[]): Promise<void> {

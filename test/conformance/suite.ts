@@ -35,6 +35,8 @@ export interface ConformanceTarget {
 export interface ConformanceCapabilities {
   /** The target can be crashed and restarted on the same storage (see `ConformanceTarget.restart`). */
   restart?: boolean;
+  /** A client that disconnects reaches the server as an aborted request (long polls can be called off). */
+  clientAbort?: boolean;
 }
 
 /** Starting a server (and, for some builds, bundling it) can take a while on a cold machine. */
@@ -54,7 +56,7 @@ export function conformanceSuite(name: string, target: () => Promise<Conformance
 
     sdkWorkerScenarios(h);
     retryScenarios(h);
-    pollingScenarios(h);
+    pollingScenarios(h, capabilities);
     terminateScenarios(h);
     // Last: it takes the server down, and nothing after it should depend on timing around that.
     if (capabilities.restart) restartScenarios(h);
