@@ -14,11 +14,14 @@
  *   BENCH_BASELINE_MS=4000       duration of each baseline measurement
  *   BENCH_ONLY=baselines,latency,throughput   run only these sections
  *   BENCH_PROFILE=<dir>          run the throughput servers under `bun --cpu-prof` into <dir>
+ *                                (summarise with `bun bench/profile-summary.ts <dir>/<file>.cpuprofile`)
+ *   BENCH_SQL_STATS=1            count the SQL the throughput servers run (adds a little overhead)
  *   BENCH_QUIET_WAIT_MS=30000    before each scenario, wait up to this long for other jobs on the machine to go idle
  *   BENCH_JSON=<file>            also write every figure as JSON
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { TASKS_PER_WORKFLOW } from "./lib/definitions.ts";
 import { loadAverage, machineInfo, waitForQuiet } from "./lib/proc.ts";
 import { fmt, verdict, type Summary } from "./lib/stats.ts";
@@ -41,6 +44,7 @@ const config = {
   only: env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(",")) : undefined,
   profileDir: env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : undefined,
   quietWaitMs: num("BENCH_QUIET_WAIT_MS", 30_000),
+  sqlStats: env.BENCH_SQL_STATS === "1",
 };
 const runs = (section: string) => !config.only || config.only.has(section);
 
@@ -49,7 +53,7 @@ const runs = (section: string) => !config.only || config.only.has(section);
  * update each commit once, and the start commits once per workflow.
  */
 const COMMITS_PER_TASK = 2 + 1 / TASKS_PER_WORKFLOW;
-/** What the brief budgets per task: one poll and one update. */
+/** A worker without the update-v2 hand-off spends two requests per task: a poll and an update. */
 const REQUESTS_PER_TASK = 2;
 
 const TARGET_TASKS_PER_SECOND = 1000;
@@ -75,6 +79,16 @@ if (config.profileDir) {
   console.log(`profiling throughput servers into ${config.profileDir}`);
 }
 
+/** Runs one scenario; a failure (say, a server that does not start) is reported and the run goes on. */
+async function attempt<T>(label: string, scenario: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await scenario();
+  } catch (err) {
+    console.log(`  ✗ ${label} failed: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 /** Before each scenario: wait (bounded) for other jobs on the machine to calm down, and say so if they do not. */
 async function quiet(): Promise<void> {
   const busy = await waitForQuiet(config.quietWaitMs);
@@ -97,7 +111,8 @@ if (runs("baselines")) {
   const drivers = { client: "@libsql/client batch (as Baton)", libsql: "libsql, prepared once", bun: "bun:sqlite, prepared once" } as const;
   for (const [driver, label] of Object.entries(drivers)) {
     await quiet();
-    const b = await runSqliteBaseline(driver, config.baselineMs);
+    const b = await attempt(`SQLite baseline (${driver})`, () => runSqliteBaseline(driver, config.baselineMs));
+    if (!b) continue;
     results.sqlite.push(b);
     console.log(
       `SQLite ${pad(label + ":", 34)} ${padl(fmt(b.commitsPerSecond, 0), 6)} commits/s, ${fmt(b.cpuMsPerCommit, 3)} ms CPU per commit, ` +
@@ -107,7 +122,8 @@ if (runs("baselines")) {
   console.log("  (each commit: update an execution row, upsert a task row, add/remove a queue message; WAL, synchronous=NORMAL)");
   for (const m of config.workers) {
     await quiet();
-    const h = await runHttpBaseline(m, config.concurrency, config.baselineMs);
+    const h = await attempt(`HTTP baseline (${m} clients)`, () => runHttpBaseline(m, config.concurrency, config.baselineMs));
+    if (!h) continue;
     results.http.push(h);
     console.log(
       `HTTP (Hono on Bun, POST small JSON) ${m} client process(es) × ${config.concurrency} connections: ${fmt(h.requestsPerSecond, 0)} req/s, ` +
@@ -120,7 +136,11 @@ if (runs("baselines")) {
 if (runs("latency")) {
   console.log(`\n== Idle server: long-poll wake-up and per-transition overhead (${config.samples} workflows, one at a time) ==`);
   await quiet();
-  const l = (results.latency = await runLatency(config.samples));
+  const l = (results.latency = await attempt("latency scenario", () => runLatency(config.samples)));
+  if (l) printLatency(l);
+}
+
+function printLatency(l: LatencyResult): void {
   console.log(`long-poll wake-up, task scheduledTime → worker has it:  ${ms(l.wakeServerStampMs)}   ${verdict(l.wakeServerStampMs.p50! < TARGET_WAKE_P50_MS)} (target p50 < ${TARGET_WAKE_P50_MS} ms)`);
   console.log(`  start request sent → worker has the task:            ${ms(l.wakeFromStartSentMs)}`);
   console.log(`  start request's own round trip:                      ${ms(l.startRttMs)}`);
@@ -146,7 +166,7 @@ function printThroughput(r: ThroughputResult): void {
     `  server: ${fmt(r.serverCpuSeconds, 2)} CPU-s (${fmt((r.serverCpuSeconds / r.wallSeconds) * 100, 0)}% of one core), ` +
       `${fmt(r.serverCpuPer1000Workflows, 2)} CPU-s per 1,000 workflows, peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ` +
       `workers: ${fmt(r.workerCpuSeconds, 2)} CPU-s; starter ${fmt(r.starterCpuSeconds, 2)} CPU-s; ` +
-      `other processes ${fmt(r.otherCpuSeconds, 2)} CPU-s${r.otherCpuSeconds / r.wallSeconds > 0.2 ? " ⚠ machine shared with other work" : ""}`,
+      `other processes ${fmt(Math.max(0, r.otherCpuSeconds), 2)} CPU-s${r.otherCpuSeconds / r.wallSeconds > 0.2 ? " ⚠ machine shared with other work" : ""}`,
   );
   console.log(
     `  ${fmt(r.requestsPerTask, 2)} worker requests per task, ` +
@@ -154,13 +174,30 @@ function printThroughput(r: ThroughputResult): void {
       (r.workerErrors ? `, ${r.workerErrors} worker errors` : "") +
       (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""),
   );
+  if (r.sql) {
+    console.log(
+      `  SQL: ${fmt(r.sql.statementsPerTask, 2)} statements and ${fmt(r.sql.transactionsPerTask, 3)} transactions per task, ` +
+        `${fmt(r.sql.msPerTask, 3)} ms in the driver per task (prepare + run); heaviest statements per task:`,
+    );
+    for (const t of r.sql.top) console.log(`    ${padl(fmt(t.perTask, 3), 7)} × ${padl(fmt(t.msPerTask, 3), 6)} ms  ${t.sql}`);
+  }
 }
 
 if (runs("throughput")) {
   console.log(`\n== Throughput: ${config.workflows} workflows started flat out ==`);
   for (const m of config.workers) {
     await quiet();
-    const r = await runThroughput({ workers: m, concurrency: config.concurrency, workflows: config.workflows, startConcurrency: config.startConcurrency, pollTimeoutMs: config.pollTimeoutMs, deadlineMs: config.deadlineMs, profileDir: config.profileDir });
+    const r = await attempt(`throughput M=${m}`, () => runThroughput({
+      workers: m,
+      concurrency: config.concurrency,
+      workflows: config.workflows,
+      startConcurrency: config.startConcurrency,
+      pollTimeoutMs: config.pollTimeoutMs,
+      deadlineMs: config.deadlineMs,
+      profileDir: config.profileDir,
+      sqlStatsFile: config.sqlStats ? join(tmpdir(), `baton-bench-sql-${process.pid}-M${m}.json`) : undefined,
+    }));
+    if (!r) continue;
     results.throughput.push(r);
     printThroughput(r);
   }
@@ -169,7 +206,7 @@ if (runs("throughput")) {
     for (const sat of results.throughput) {
       const rate = Math.max(5, Math.round(sat.workflowsPerSecond / 2));
       await quiet();
-      const r = await runThroughput({
+      const r = await attempt(`paced M=${sat.workers}`, () => runThroughput({
         workers: sat.workers,
         concurrency: config.concurrency,
         workflows: Math.min(config.workflows, rate * 10),
@@ -178,7 +215,8 @@ if (runs("throughput")) {
         pollTimeoutMs: config.pollTimeoutMs,
         rate,
         deadlineMs: config.deadlineMs,
-      });
+      }));
+      if (!r) continue;
       results.paced.push(r);
       printThroughput(r);
     }

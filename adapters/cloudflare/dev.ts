@@ -1,7 +1,8 @@
 /**
  * `npm run start:worker`: the Worker bundle that `wrangler deploy` would upload, served locally in
  * workerd with its Durable Object and D1 state kept under BATON_DATA_DIR, so any Conductor client
- * can be pointed at it. PORT, HOST and BATON_DATA_DIR mean what they mean for `npm start`.
+ * can be pointed at it. As for `npm start`: PORT (default 8080), HOST (default 0.0.0.0); the state
+ * goes to BATON_DATA_DIR (default ./data/worker, beside the Bun server's ./data/baton.db).
  */
 import { resolve } from "node:path";
 import { applyD1Migrations, buildWorker, crons, startLocalWorker } from "./local-runtime.ts";

@@ -8,6 +8,7 @@
  * `wrangler d1 execute DB --local --persist-to <dir>` can inspect it.
  */
 import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { Log, LogLevel, Miniflare, type MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_getVarsForDev, unstable_readConfig } from "wrangler";
@@ -44,6 +45,15 @@ export function buildWorker({ quiet = false } = {}): Promise<void> {
 /** Where the D1 databases of `persistDir` live. */
 export function d1StateDir(persistDir: string): string {
   return join(persistDir, "v3", "d1");
+}
+
+/** The files that decide what `applyD1Migrations` makes: wrangler itself, wrangler.toml, the migrations. */
+export function d1MigrationInputs(): string[] {
+  const migrations = config.d1_databases.flatMap(({ migrations_dir = "migrations" }) => {
+    const dir = resolve(ROOT, migrations_dir);
+    return readdirSync(dir).filter((file) => file.endsWith(".sql")).sort().map((file) => join(dir, file));
+  });
+  return [join(ROOT, "node_modules", "wrangler", "package.json"), CONFIG_PATH, ...migrations];
 }
 
 /** `wrangler d1 migrations apply --local`: applies the unapplied files, recorded in `d1_migrations` as in production. */

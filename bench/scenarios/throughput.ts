@@ -9,7 +9,7 @@
 import { spawnChild, type Child, type Message } from "../lib/children.ts";
 import { registerDefinitions, startRequest, TASKS_PER_WORKFLOW } from "../lib/definitions.ts";
 import { cpuSeconds, machineBusySeconds, ownCpuSeconds, peakRssMb } from "../lib/proc.ts";
-import { postJson, startBatonServer } from "../lib/server.ts";
+import { postJson, startBatonServer, type SqlTally } from "../lib/server.ts";
 import { summarize, wallNow, type Summary } from "../lib/stats.ts";
 
 /** Workflows run before measuring. */
@@ -25,6 +25,8 @@ export interface ThroughputOptions {
   rate?: number;
   deadlineMs: number;
   profileDir?: string;
+  /** Count the server's SQL statements in the measured window (bench/lib/sql-stats.ts). */
+  sqlStatsFile?: string;
 }
 
 export interface ThroughputResult {
@@ -61,6 +63,30 @@ export interface ThroughputResult {
   updateV2HitRate: number;
   workerErrors: number;
   notCompleted: number;
+  sql?: SqlPerTask;
+}
+
+export interface SqlPerTask {
+  statementsPerTask: number;
+  transactionsPerTask: number;
+  /** Time inside the driver (prepare + run), per task. */
+  msPerTask: number;
+  top: { sql: string; perTask: number; msPerTask: number }[];
+}
+
+function sqlPerTask(before: SqlTally[], after: SqlTally[], tasks: number): SqlPerTask {
+  const base = new Map(before.map((t) => [t.sql, t]));
+  const window = after
+    .map((t) => ({ sql: t.sql, count: t.count - (base.get(t.sql)?.count ?? 0), ms: t.ms - (base.get(t.sql)?.ms ?? 0) }))
+    .filter((t) => t.count > 0)
+    .sort((a, b) => b.ms - a.ms);
+  const count = window.reduce((s, t) => s + t.count, 0);
+  return {
+    statementsPerTask: count / tasks,
+    transactionsPerTask: (window.find((t) => t.sql === "COMMIT")?.count ?? 0) / tasks,
+    msPerTask: window.reduce((s, t) => s + t.ms, 0) / tasks,
+    top: window.slice(0, 12).map((t) => ({ sql: t.sql, perTask: t.count / tasks, msPerTask: t.ms / tasks })),
+  };
 }
 
 interface WorkflowDoc {
@@ -71,7 +97,10 @@ interface WorkflowDoc {
 }
 
 export async function runThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
-  const server = await startBatonServer(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {});
+  const server = await startBatonServer({
+    ...(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {}),
+    sqlStatsFile: o.sqlStatsFile,
+  });
   const workers: Child[] = [];
   try {
     await registerDefinitions(server.baseUrl);
@@ -121,6 +150,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
     // Let the polls parked by the warm-up settle.
     await Bun.sleep(200);
 
+    const sql0 = await server.sqlSnapshot();
     const workerCpu0 = workers.reduce((s, w) => s + cpuSeconds(w.pid), 0);
     const serverCpu0 = cpuSeconds(server.pid);
     const machine0 = machineBusySeconds();
@@ -160,6 +190,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
     const serverPeakRssMb = peakRssMb(server.pid);
     const machineBusy = machineBusySeconds() - machine0;
     const starterCpu = ownCpuSeconds() - own0;
+    const sql1 = await server.sqlSnapshot();
     giveUp = timedOut;
     // After a timeout, starts still in flight may never answer: do not wait for them.
     if (!timedOut) await starters;
@@ -229,6 +260,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
       updateV2HitRate: counters.updates > 0 ? counters.v2Hits / counters.updates : NaN,
       workerErrors: counters.errors,
       notCompleted,
+      sql: o.sqlStatsFile ? sqlPerTask(sql0, sql1, tasks) : undefined,
     };
   } finally {
     await Promise.all(workers.map((w) => w.kill()));

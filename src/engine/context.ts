@@ -3,6 +3,7 @@
  * clock and makes no ids of its own: the host passes both in, so a decision is reproducible.
  */
 import type { Task, Workflow } from "../model/index.ts";
+import type { ScriptSandbox } from "../ports/sandbox.ts";
 
 export interface DecideContext {
   /** Epoch milliseconds at which the decision is made. */
@@ -16,6 +17,8 @@ export interface DecideContext {
    * worker polled recently, else the last one). Optional: without it the first domain wins.
    */
   activeDomain?(taskType: string, domains: string[]): string | undefined;
+  /** Runs user JavaScript (SWITCH/DO_WHILE conditions, INLINE); a host without one cannot run those tasks. */
+  sandbox?: ScriptSandbox;
 }
 
 /** A side effect of a decision on the task queues, committed with it. */

@@ -12,7 +12,9 @@ import {
 } from "../model/index.ts";
 import type { Draft } from "./draft.ts";
 import { retryDelayMs } from "./retry.ts";
-import { scheduleTask } from "./schedule.ts";
+import { isScheduled, nextInDefinition } from "./flow.ts";
+import { runFor, scheduleTask } from "./schedule.ts";
+import { handlerFor } from "./tasks/index.ts";
 import { allowedRetries, effectiveTaskDef } from "./task-def.ts";
 import { taskDeadlines, timeoutReason, totalTimeoutElapsed, workflowDeadline } from "./timeouts.ts";
 import { dequeueWorkerTask } from "./tasks/worker.ts";
@@ -20,7 +22,7 @@ import { completeWorkflow, failureReason, stopWorkflow } from "./workflow-end.ts
 
 export function decide(draft: Draft): void {
   const execution = draft.execution;
-  if (isTerminalWorkflowStatus(execution.status)) return;
+  if (ended(draft)) return;
   if (enforceWorkflowTimeout(draft)) return;
   for (const task of [...execution.tasks]) {
     if (enforceTaskTimeouts(draft, task)) return;
@@ -31,7 +33,13 @@ export function decide(draft: Draft): void {
   while (progressed) {
     progressed = false;
     for (const task of [...execution.tasks]) {
-      if (task.executed || !isTerminalTaskStatus(task.status)) continue;
+      if (ended(draft)) return;
+      if (!isTerminalTaskStatus(task.status)) {
+        // Tasks that wait on something (a JOIN, a timer) look again at every decision.
+        handlerOf(task).check?.(runFor(draft, task));
+        if (!isTerminalTaskStatus(task.status)) continue;
+      }
+      if (task.executed) continue;
       progressed = true;
       task.executed = true;
       draft.touch(task);
@@ -40,10 +48,18 @@ export function decide(draft: Draft): void {
         if (outcome === "ended") return;
         if (outcome === "retried") continue;
       }
-      scheduleNext(draft, task);
+      scheduleSuccessors(draft, task);
     }
   }
-  if (execution.tasks.every((t) => isTerminalTaskStatus(t.status))) finish(draft);
+  if (!ended(draft) && execution.tasks.every((t) => isTerminalTaskStatus(t.status))) finish(draft);
+}
+
+function ended(draft: Draft): boolean {
+  return isTerminalWorkflowStatus(draft.execution.status);
+}
+
+function handlerOf(task: Task) {
+  return handlerFor(task.workflowTask?.type ?? "SIMPLE");
 }
 
 function enforceWorkflowTimeout(draft: Draft): boolean {
@@ -96,20 +112,17 @@ function handleFailure(draft: Draft, task: Task): FailureOutcome {
   return "ended";
 }
 
-/** The workflow task that follows `ref` in the definition, if any. */
-export function nextWorkflowTask(tasks: WorkflowTask[], ref: string): WorkflowTask | undefined {
-  const i = tasks.findIndex((t) => t.taskReferenceName === ref);
-  return i >= 0 ? tasks[i + 1] : undefined;
-}
-
-function scheduleNext(draft: Draft, task: Task): void {
-  const def = draft.execution.workflowDefinition;
-  if (!def) return;
-  const next = nextWorkflowTask(def.tasks, task.referenceTaskName);
-  if (!next) return;
-  // A step already scheduled (or run) is never scheduled again.
-  if (draft.execution.tasks.some((t) => t.referenceTaskName === next.taskReferenceName)) return;
-  scheduleTask(draft, next);
+/** Schedules what comes after a completed task: its type's choice, else the definition's next step. */
+function scheduleSuccessors(draft: Draft, task: Task): void {
+  const explicit = handlerOf(task).successors?.(runFor(draft, task));
+  const next = explicit ?? [nextInDefinition(draft, task)].filter((t): t is WorkflowTask => t !== undefined);
+  const iteration = task.iteration ?? 0;
+  for (const wt of next) {
+    // A TERMINATE among them may have ended the workflow: then nothing more starts.
+    if (ended(draft)) return;
+    // A step already scheduled (or run) is never scheduled again.
+    if (!isScheduled(draft, wt, iteration)) scheduleTask(draft, wt, { iteration });
+  }
 }
 
 function finish(draft: Draft): void {

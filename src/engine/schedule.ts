@@ -6,14 +6,23 @@ import { isWorkerTaskType, type Task, type WorkflowTask } from "../model/index.t
 import type { Draft } from "./draft.ts";
 import { expressionDocument } from "./expression-document.ts";
 import { resolveParameters } from "./expressions.ts";
+import { referenceFor } from "./flow.ts";
 import { effectiveTaskDef } from "./task-def.ts";
-import { scheduleWorkerTask } from "./tasks/worker.ts";
+import type { TaskRun } from "./tasks/handler.ts";
+import { handlerFor } from "./tasks/index.ts";
 
 export interface ScheduleOptions {
   /** The failed attempt this task retries. */
   retryOf?: Task;
   /** Extra delay before the task may run (a retry's backoff). */
   delayMs?: number;
+  /** The DO_WHILE iteration it belongs to (its reference name gets `__N`); 0 outside loops. */
+  iteration?: number;
+}
+
+/** A task handed to its type's handler, able to schedule further tasks in its own iteration. */
+export function runFor(draft: Draft, task: Task): TaskRun {
+  return { draft, task, schedule: (wt, opts) => scheduleTask(draft, wt, { iteration: opts?.iteration ?? task.iteration ?? 0 }) };
 }
 
 const NO_DOMAIN = "NO_DOMAIN";
@@ -51,12 +60,13 @@ export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptio
   const taskType = worker ? wt.name : wt.type === "FORK_JOIN" ? "FORK" : wt.type;
   const taskId = draft.ctx.newId();
   const delayMs = (opts.delayMs ?? 0) + (wt.startDelay ?? 0) * 1000;
+  const iteration = opts.iteration ?? opts.retryOf?.iteration ?? 0;
   const task: Task = {
     taskType,
     status: "SCHEDULED",
     inputData: resolveInput(draft, wt, taskId),
     outputData: {},
-    referenceTaskName: wt.taskReferenceName,
+    referenceTaskName: referenceFor(wt.taskReferenceName, iteration),
     retryCount: opts.retryOf ? (opts.retryOf.retryCount ?? 0) + 1 : 0,
     seq: nextSeq(draft),
     pollCount: 0,
@@ -81,9 +91,9 @@ export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptio
     domain: worker ? domainFor(draft, taskType) : undefined,
     rateLimitPerFrequency: def.rateLimitPerFrequency ?? 0,
     rateLimitFrequencyInSeconds: def.rateLimitFrequencyInSeconds ?? 1,
-    iteration: 0,
+    iteration,
   };
   draft.addTask(task);
-  scheduleWorkerTask(draft, task, delayMs);
+  handlerFor(wt.type).start(runFor(draft, task), delayMs);
   return task;
 }

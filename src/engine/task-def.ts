@@ -5,7 +5,7 @@
  * defaults.
  */
 import * as v from "valibot";
-import { TaskDefSchema, type TaskDef, type WorkflowTask } from "../model/index.ts";
+import { isWorkerTaskType, TaskDefSchema, type TaskDef, type WorkflowTask } from "../model/index.ts";
 
 const adHoc = new Map<string, TaskDef>();
 
@@ -18,11 +18,28 @@ export function defaultTaskDef(name: string): TaskDef {
   return def;
 }
 
-export function effectiveTaskDef(workflowTask: WorkflowTask): TaskDef {
-  return workflowTask.taskDefinition ?? defaultTaskDef(workflowTask.name);
+const systemDefaults = new Map<string, TaskDef>();
+
+/** System tasks without a definition of their own are not retried and have no response timeout. */
+function systemTaskDef(name: string): TaskDef {
+  let def = systemDefaults.get(name);
+  if (!def) {
+    def = { ...defaultTaskDef(name), retryCount: 0, responseTimeoutSeconds: 0 };
+    systemDefaults.set(name, def);
+  }
+  return def;
 }
+
+export function effectiveTaskDef(workflowTask: WorkflowTask): TaskDef {
+  if (workflowTask.taskDefinition) return workflowTask.taskDefinition;
+  return isWorkerTaskType(workflowTask.type) ? defaultTaskDef(workflowTask.name) : systemTaskDef(workflowTask.name);
+}
+
+/** Flow control itself is never retried, whatever a definition says. */
+const NEVER_RETRIED = new Set(["SWITCH", "DECISION", "FORK_JOIN", "FORK_JOIN_DYNAMIC", "JOIN", "EXCLUSIVE_JOIN", "DO_WHILE"]);
 
 /** Retries allowed for a task: the workflow task's override wins over the definition's. */
 export function allowedRetries(workflowTask: WorkflowTask): number {
+  if (NEVER_RETRIED.has(workflowTask.type)) return 0;
   return workflowTask.retryCount ?? effectiveTaskDef(workflowTask).retryCount;
 }

@@ -4,6 +4,7 @@
  */
 import { isTerminalTaskStatus, isWorkerTaskType, type Task, type TaskDef, type Workflow } from "../model/index.ts";
 import { effectiveTaskDef } from "./task-def.ts";
+import { handlerFor } from "./tasks/index.ts";
 
 const SECOND = 1000;
 
@@ -70,6 +71,9 @@ export function nextWakeAt(execution: Workflow): number | null {
   let earliest = workflowDeadline(execution) ?? Infinity;
   for (const task of execution.tasks) {
     for (const d of taskDeadlines(execution, task)) if (d.at < earliest) earliest = d.at;
+    if (isTerminalTaskStatus(task.status) || !task.workflowTask) continue;
+    const own = handlerFor(task.workflowTask.type).deadline?.(task);
+    if (own !== undefined && own < earliest) earliest = own;
   }
   return earliest === Infinity ? null : earliest;
 }

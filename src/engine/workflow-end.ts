@@ -31,11 +31,12 @@ export function cancelOpenTasks(draft: Draft, reason?: string): void {
   }
 }
 
-/** Stops a running execution with a non-successful status. */
-export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNNING" | "PAUSED" | "COMPLETED">, reason: string | undefined): void {
+/** Stops a running execution with a non-successful status (and, from a TERMINATE task, an output). */
+export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNNING" | "PAUSED" | "COMPLETED">, reason: string | undefined, output?: Record<string, unknown>): void {
   const execution = draft.execution;
   execution.status = status;
   if (reason) execution.reasonForIncompletion = reason;
+  if (output) execution.output = output;
   execution.endTime = draft.now;
   cancelOpenTasks(draft);
   recordFailedTasks(draft);
@@ -46,13 +47,20 @@ function lastTask(tasks: Task[]): Task | undefined {
   return tasks[tasks.length - 1];
 }
 
-/** Completes the execution: output from `outputParameters`, else the last task's output. */
-export function completeWorkflow(draft: Draft): void {
+/**
+ * Completes the execution: output from `outputParameters`, else the last task's output (or the
+ * output a TERMINATE task gives). Tasks still open (other fork branches) are cancelled.
+ */
+export function completeWorkflow(draft: Draft, output?: Record<string, unknown>, reason?: string): void {
   const execution = draft.execution;
   const outputParameters = execution.workflowDefinition?.outputParameters ?? {};
-  execution.output = Object.keys(outputParameters).length > 0
-    ? resolveParameters(outputParameters, expressionDocument(execution))
-    : { ...(lastTask(execution.tasks)?.outputData ?? {}) };
+  execution.output =
+    output ??
+    (Object.keys(outputParameters).length > 0
+      ? resolveParameters(outputParameters, expressionDocument(execution))
+      : { ...(lastTask(execution.tasks)?.outputData ?? {}) });
+  if (reason) execution.reasonForIncompletion = reason;
+  cancelOpenTasks(draft);
   execution.status = "COMPLETED";
   execution.endTime = draft.now;
   recordFailedTasks(draft);

@@ -15,6 +15,7 @@
 import { afterAll, afterEach, beforeAll, describe } from "bun:test";
 import { Harness } from "./harness.ts";
 import { restartScenarios } from "./restart.ts";
+import { systemTaskScenarios } from "./system-tasks.ts";
 import { retryScenarios } from "./retries.ts";
 import { pollingScenarios } from "./polling.ts";
 import { sdkWorkerScenarios } from "./sdk-workers.ts";
@@ -58,6 +59,7 @@ export function conformanceSuite(name: string, target: () => Promise<Conformance
     retryScenarios(h);
     pollingScenarios(h, capabilities);
     terminateScenarios(h);
+    systemTaskScenarios(h);
     // Last: it takes the server down, and nothing after it should depend on timing around that.
     if (capabilities.restart) restartScenarios(h);
   });

@@ -2,11 +2,12 @@
  * Serves the real Worker bundle in real workerd (miniflare) on a free port with its own state
  * directory: the Cloudflare build's counterpart of bun-server.ts.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
-import { applyD1Migrations, buildWorker, d1StateDir, startLocalWorker } from "../../adapters/cloudflare/local-runtime.ts";
+import { ROOT, applyD1Migrations, buildWorker, d1MigrationInputs, d1StateDir, startLocalWorker } from "../../adapters/cloudflare/local-runtime.ts";
 
 export interface WorkerServer {
   baseUrl: string;
@@ -21,36 +22,41 @@ export interface WorkerServer {
   dispose(): Promise<void>;
 }
 
-const tempDirs: string[] = [];
-process.once("exit", () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+// D1 as wrangler migrated it, kept between test processes and keyed by what it was made from:
+// a fresh state directory starts as a copy (milliseconds) instead of a wrangler run (seconds).
+const D1_CACHE = join(ROOT, "node_modules", ".cache", "baton-worker-d1");
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "baton-worker-"));
-  tempDirs.push(dir);
+async function migratedD1(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of d1MigrationInputs()) hash.update(file).update(readFileSync(file));
+  const dir = join(D1_CACHE, hash.digest("hex").slice(0, 16));
+  if (existsSync(dir)) return dir;
+  mkdirSync(D1_CACHE, { recursive: true });
+  const scratch = mkdtempSync(join(D1_CACHE, "tmp-"));
+  await applyD1Migrations(scratch, { quiet: true });
+  try {
+    renameSync(scratch, dir);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another test process made it first
+  }
   return dir;
 }
 
-// Once per test process: the bundle, and one D1 migrated by wrangler that fresh state directories
-// start from (a copy costs milliseconds; a wrangler run, seconds).
 let built: Promise<void> | undefined;
 let migrated: Promise<string> | undefined;
 
 async function prepareState(persistDir: string): Promise<void> {
   if (existsSync(d1StateDir(persistDir))) return applyD1Migrations(persistDir, { quiet: true });
-  migrated ??= (async () => {
-    const dir = tempDir();
-    await applyD1Migrations(dir, { quiet: true });
-    return dir;
-  })();
-  // workerd rebuilds the -shm index; copying it would be copying a stale one.
+  migrated ??= migratedD1();
+  // workerd rebuilds the -shm index; a copied one could be stale.
   cpSync(d1StateDir(await migrated), d1StateDir(persistDir), { recursive: true, filter: (src) => !src.endsWith("-shm") });
 }
 
 export async function startWorkerServer(opts: { persistDir?: string } = {}): Promise<WorkerServer> {
-  built ??= buildWorker({ quiet: true });
+  built ??= buildWorker({ quiet: true }); // once per test process
   await built;
   const owned = opts.persistDir === undefined;
-  const persistDir = opts.persistDir ?? tempDir();
+  const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "baton-worker-"));
   await prepareState(persistDir);
   const worker = await startLocalWorker({ persistDir });
   return {

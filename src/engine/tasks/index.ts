@@ -1,10 +1,42 @@
 /**
- * The task types the engine runs itself. Worker tasks (SIMPLE and any type that is not a
- * system type) need no entry; a system type missing here is refused at registration rather
- * than queued for a worker that will never come.
+ * The task types the engine runs, by workflow-task type. Worker tasks (SIMPLE and any type that
+ * is not a system type) go to `worker`; a system type missing here is refused at registration
+ * rather than queued for a worker that will never come.
  */
-const RUNNABLE_SYSTEM_TASK_TYPES: ReadonlySet<string> = new Set<string>([]);
+import { isWorkerTaskType } from "../../model/index.ts";
+import { dynamic } from "./dynamic.ts";
+import { forkJoin } from "./fork-join.ts";
+import type { TaskHandler } from "./handler.ts";
+import { human } from "./human.ts";
+import { join } from "./join.ts";
+import { noop } from "./noop.ts";
+import { setVariable } from "./set-variable.ts";
+import { switchTask } from "./switch.ts";
+import { terminate } from "./terminate.ts";
+import { wait } from "./wait.ts";
+import { worker } from "./worker.ts";
+
+const SYSTEM_HANDLERS: Record<string, TaskHandler> = {
+  SWITCH: switchTask,
+  DECISION: switchTask,
+  FORK_JOIN: forkJoin,
+  JOIN: join,
+  DYNAMIC: dynamic,
+  NOOP: noop,
+  SET_VARIABLE: setVariable,
+  TERMINATE: terminate,
+  WAIT: wait,
+  HUMAN: human,
+};
+
+export function handlerFor(type: string): TaskHandler {
+  return SYSTEM_HANDLERS[type] ?? (isWorkerTaskType(type) ? worker : unsupported(type));
+}
 
 export function isRunnableSystemTaskType(type: string): boolean {
-  return RUNNABLE_SYSTEM_TASK_TYPES.has(type);
+  return Object.hasOwn(SYSTEM_HANDLERS, type);
+}
+
+function unsupported(type: string): never {
+  throw new Error(`task type ${type} cannot run on this server`);
 }

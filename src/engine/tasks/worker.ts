@@ -4,6 +4,7 @@
  */
 import type { Task } from "../../model/index.ts";
 import type { Draft } from "../draft.ts";
+import type { TaskHandler } from "./handler.ts";
 
 export function queueName(taskType: string, domain?: string): string {
   return domain ? `${domain}:${taskType}` : taskType;
@@ -26,7 +27,9 @@ export function dequeueWorkerTask(draft: Draft, task: Task): void {
 }
 
 /** A worker task starts SCHEDULED and waits on its queue; nothing else happens until a poll. */
-export function scheduleWorkerTask(draft: Draft, task: Task, delayMs: number): void {
-  task.status = "SCHEDULED";
-  enqueueWorkerTask(draft, task, delayMs);
-}
+export const worker: TaskHandler = {
+  start({ draft, task }, delayMs) {
+    task.status = "SCHEDULED";
+    enqueueWorkerTask(draft, task, delayMs);
+  },
+};

@@ -1,0 +1,34 @@
+/**
+ * JOIN: waits until every task of `joinOn` has ended, then completes with their outputs keyed by
+ * reference name. An optional task that failed makes it COMPLETED_WITH_ERRORS; a permissive one
+ * that failed makes it FAILED (the flow waited for all branches first, as Conductor does).
+ */
+import { isSuccessfulTaskStatus, isTerminalTaskStatus, type Task } from "../../model/index.ts";
+import { referenceFor } from "../flow.ts";
+import { begin, complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
+
+/** The latest attempt of a joined reference in the JOIN's own loop iteration. */
+function latest(run: TaskRun, ref: string): Task | undefined {
+  const wanted = referenceFor(ref, run.task.iteration ?? 0);
+  const tasks = run.draft.execution.tasks;
+  for (let i = tasks.length - 1; i >= 0; i--) if (tasks[i].referenceTaskName === wanted) return tasks[i];
+  return undefined;
+}
+
+export const join: TaskHandler = {
+  start: (run) => begin(run),
+  check(run) {
+    const joinOn = run.task.workflowTask?.joinOn ?? (run.task.inputData?.joinOn as string[] | undefined) ?? [];
+    const joined = joinOn.map((ref) => [ref, latest(run, ref)] as const);
+    if (joined.some(([, t]) => !t || !isTerminalTaskStatus(t.status) || (t.retried ?? false))) return;
+    const output: Record<string, unknown> = {};
+    for (const [ref, t] of joined) if (t && Object.keys(t.outputData ?? {}).length > 0) output[ref] = t.outputData;
+    const failed = joined.find(([, t]) => t && !isSuccessfulTaskStatus(t.status) && !t.workflowTask?.optional);
+    if (failed) {
+      fail(run, `Join failed: task ${failed[1]!.taskId} (${failed[0]}) ended ${failed[1]!.status}`, { output });
+      return;
+    }
+    const withErrors = joined.some(([, t]) => t?.status === "COMPLETED_WITH_ERRORS");
+    complete(run, output, withErrors ? "COMPLETED_WITH_ERRORS" : "COMPLETED");
+  },
+};

@@ -1,0 +1,6 @@
+/** NOOP: completes at once, with no output. */
+import { complete, type TaskHandler } from "./handler.ts";
+
+export const noop: TaskHandler = {
+  start: (run) => complete(run, {}),
+};
