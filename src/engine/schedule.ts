@@ -18,11 +18,13 @@ export interface ScheduleOptions {
   delayMs?: number;
   /** The DO_WHILE iteration it belongs to (its reference name gets `__N`); 0 outside loops. */
   iteration?: number;
+  /** Input given as data (a dynamic fork's branch input), used as is instead of resolving `inputParameters`. */
+  input?: Record<string, unknown>;
 }
 
 /** A task handed to its type's handler, able to schedule further tasks in its own iteration. */
 export function runFor(draft: Draft, task: Task): TaskRun {
-  return { draft, task, schedule: (wt, opts) => scheduleTask(draft, wt, { iteration: opts?.iteration ?? task.iteration ?? 0 }) };
+  return { draft, task, schedule: (wt, opts) => scheduleTask(draft, wt, { iteration: opts?.iteration ?? task.iteration ?? 0, input: opts?.input }) };
 }
 
 const NO_DOMAIN = "NO_DOMAIN";
@@ -57,14 +59,14 @@ export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptio
   const { execution, now } = draft;
   const def = effectiveTaskDef(wt);
   const worker = isWorkerTaskType(wt.type);
-  const taskType = worker ? wt.name : wt.type === "FORK_JOIN" ? "FORK" : wt.type;
+  const taskType = worker ? wt.name : wt.type === "FORK_JOIN" || wt.type === "FORK_JOIN_DYNAMIC" ? "FORK" : wt.type;
   const taskId = draft.ctx.newId();
   const delayMs = (opts.delayMs ?? 0) + (wt.startDelay ?? 0) * 1000;
   const iteration = opts.iteration ?? opts.retryOf?.iteration ?? 0;
   const task: Task = {
     taskType,
     status: "SCHEDULED",
-    inputData: resolveInput(draft, wt, taskId),
+    inputData: opts.input ?? resolveInput(draft, wt, taskId),
     outputData: {},
     referenceTaskName: referenceFor(wt.taskReferenceName, iteration),
     retryCount: opts.retryOf ? (opts.retryOf.retryCount ?? 0) + 1 : 0,

@@ -1,33 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import type { Task, Workflow, WorkflowTaskInput } from "../../model/index.ts";
-import { claimTask } from "../claim-task.ts";
-import type { Decision } from "../context.ts";
-import { startExecution } from "../start.ts";
+import type { WorkflowTaskInput } from "../../model/index.ts";
 import { onTimer } from "../terminate.ts";
-import { FakeContext, workflowDef } from "../testing.ts";
+import { byRef, FakeContext, finishWorker, refs, run } from "../testing.ts";
 import { applyTaskResult } from "../update-task.ts";
-
-function run(tasks: WorkflowTaskInput[], input: Record<string, unknown> = {}, ctx = new FakeContext(), extra: Record<string, unknown> = {}) {
-  const def = workflowDef({ name: "flow", tasks, ...extra });
-  const decision = startExecution({ workflowId: "wf", definition: def, input }, ctx);
-  return { ctx, execution: decision.execution, decision };
-}
-
-function byRef(execution: Workflow, ref: string): Task {
-  const found = [...execution.tasks].reverse().find((t) => t.referenceTaskName === ref);
-  if (!found) throw new Error(`no task ${ref} in ${execution.tasks.map((t) => t.referenceTaskName)}`);
-  return found;
-}
-
-function finishWorker(ctx: FakeContext, execution: Workflow, ref: string, output: Record<string, unknown> = {}, status: "COMPLETED" | "FAILED" = "COMPLETED"): Decision {
-  const task = byRef(execution, ref);
-  claimTask(execution, task.taskId, "w", ctx);
-  const out = applyTaskResult(execution, task, { workflowInstanceId: "wf", taskId: task.taskId, status, outputData: output, callbackAfterSeconds: 0, logs: [], extendLease: false }, ctx);
-  if (out.kind !== "applied") throw new Error("ignored");
-  return out.decision;
-}
-
-const refs = (execution: Workflow) => execution.tasks.map((t) => `${t.referenceTaskName}:${t.status}`);
 
 describe("SWITCH", () => {
   const switchOn = (defaultCase: WorkflowTaskInput[] = [{ name: "d", taskReferenceName: "d1" }]): WorkflowTaskInput[] => [

@@ -10,7 +10,7 @@ export interface TaskRun {
   draft: Draft;
   task: Task;
   /** Schedules another workflow task (a case's first task, a loop's next iteration, ...). */
-  schedule(workflowTask: WorkflowTask, opts?: { iteration?: number }): Task;
+  schedule(workflowTask: WorkflowTask, opts?: { iteration?: number; input?: Record<string, unknown> }): Task;
 }
 
 export interface TaskHandler {

@@ -5,6 +5,8 @@
  */
 import { isWorkerTaskType } from "../../model/index.ts";
 import { dynamic } from "./dynamic.ts";
+import { exclusiveJoin } from "./exclusive-join.ts";
+import { forkJoinDynamic } from "./fork-join-dynamic.ts";
 import { forkJoin } from "./fork-join.ts";
 import type { TaskHandler } from "./handler.ts";
 import { human } from "./human.ts";
@@ -20,7 +22,9 @@ const SYSTEM_HANDLERS: Record<string, TaskHandler> = {
   SWITCH: switchTask,
   DECISION: switchTask,
   FORK_JOIN: forkJoin,
+  FORK_JOIN_DYNAMIC: forkJoinDynamic,
   JOIN: join,
+  EXCLUSIVE_JOIN: exclusiveJoin,
   DYNAMIC: dynamic,
   NOOP: noop,
   SET_VARIABLE: setVariable,

@@ -18,7 +18,9 @@ function latest(run: TaskRun, ref: string): Task | undefined {
 export const join: TaskHandler = {
   start: (run) => begin(run),
   check(run) {
-    const joinOn = run.task.workflowTask?.joinOn ?? (run.task.inputData?.joinOn as string[] | undefined) ?? [];
+    // After a dynamic fork the branches are only known at run time: the fork gives them as input.
+    const given = run.task.inputData?.joinOn;
+    const joinOn = Array.isArray(given) ? (given as string[]) : (run.task.workflowTask?.joinOn ?? []);
     const joined = joinOn.map((ref) => [ref, latest(run, ref)] as const);
     if (joined.some(([, t]) => !t || !isTerminalTaskStatus(t.status) || (t.retried ?? false))) return;
     const output: Record<string, unknown> = {};

@@ -1,0 +1,28 @@
+/**
+ * EXCLUSIVE_JOIN: after a SWITCH, completes with the output of whichever `joinOn` task ran (or,
+ * if none did, of a `defaultExclusiveJoinTask`), failing if that task failed.
+ */
+import { isSuccessfulTaskStatus, isTerminalTaskStatus, type Task } from "../../model/index.ts";
+import { referenceFor } from "../flow.ts";
+import { begin, complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
+
+function ended(run: TaskRun, refs: readonly string[]): Task | undefined {
+  const tasks = run.draft.execution.tasks;
+  for (const ref of refs) {
+    const wanted = referenceFor(ref, run.task.iteration ?? 0);
+    const t = [...tasks].reverse().find((x) => x.referenceTaskName === wanted);
+    if (t && isTerminalTaskStatus(t.status) && !t.retried && t.status !== "SKIPPED") return t;
+  }
+  return undefined;
+}
+
+export const exclusiveJoin: TaskHandler = {
+  start: (run) => begin(run),
+  check(run) {
+    const wt = run.task.workflowTask!;
+    const found = ended(run, wt.joinOn ?? []) ?? ended(run, wt.defaultExclusiveJoinTask ?? []);
+    if (!found) return;
+    if (isSuccessfulTaskStatus(found.status)) complete(run, { ...(found.outputData ?? {}) });
+    else fail(run, `Task ${found.taskId} (${found.referenceTaskName}) ended ${found.status}`);
+  },
+};
