@@ -96,6 +96,10 @@ export async function startBatonServer(options: ServerOptions = {}): Promise<Ben
         clearTimeout(killer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      if (options.sqlStatsFile) {
+        for (let i = 0; i < snapshots; i++) rmSync(`${options.sqlStatsFile}.${i}`, { force: true });
+        rmSync(options.sqlStatsFile, { force: true });
+      }
     },
   };
 }

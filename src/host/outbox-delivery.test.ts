@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, expect, test } from "bun:test";
+import { afterEach, beforeEach, expect, mock, spyOn, test } from "bun:test";
 import { ActorWorld } from "../../test/support/actor-fixture.ts";
 import type { OutboxMessage, OutboxRow, OutboxStore, QueuedMessage, WorkflowSummaryRow } from "../ports/stores.ts";
 import type { SqlBackend } from "../store/database.ts";
@@ -13,11 +13,16 @@ let backend: SqlBackend;
 let store: SqlOutboxStore;
 
 beforeEach(async () => {
+  // Failed deliveries are logged by design; these tests fail them on purpose.
+  spyOn(console, "warn").mockImplementation(() => undefined);
   world = await ActorWorld.create();
   backend = await world.open("sender");
   store = new SqlOutboxStore(backend);
 });
-afterEach(() => world.close());
+afterEach(async () => {
+  mock.restore();
+  await world.close();
+});
 
 /** Rows as a deciding transaction leaves them: in order, due at once. */
 async function write(...messages: OutboxMessage[]): Promise<void> {

@@ -22,7 +22,12 @@ export class OutboxDelivery {
 
   /** Delivers what is due; resolves when this and any earlier run are over. Never throws. */
   flush(): Promise<void> {
-    this.run = this.run.then(() => this.deliverDue());
+    this.run = this.run.then(() =>
+      this.deliverDue().catch((error) => {
+        // The rows are still there; the next flush (a call, or the alarm) takes them up again.
+        console.warn("outbox: delivery run failed:", error);
+      }),
+    );
     return this.run;
   }
 

@@ -16,6 +16,8 @@ import { PollWaiters } from "./poll-waiters.ts";
 
 /** Long enough for a poll's caller to claim the task at its workflow and acknowledge. */
 export const LEASE_MS = 30_000;
+/** How long a call-off for a poll that has not arrived is kept (any real poll arrives well within it). */
+const CANCEL_MEMORY_MS = 60_000;
 
 export interface QueueActorDeps {
   queueName: string;
@@ -32,7 +34,7 @@ export class QueueActor implements QueuePeer {
   private readonly leases = new Map<string, { message: QueuedMessage; until: number }>();
   /** Polls that can be called off, by id; and ids called off before their poll arrived. */
   private readonly polls = new Map<string, AbortController>();
-  private readonly cancelled = new Set<string>();
+  private readonly cancelled = new Map<string, number>();
   private loading: Promise<void> | undefined;
   private readonly now: () => number;
   private readonly taskType: string;
@@ -85,8 +87,14 @@ export class QueueActor implements QueuePeer {
 
   async cancelPoll(pollId: string): Promise<void> {
     const poll = this.polls.get(pollId);
-    if (poll) poll.abort();
-    else this.cancelled.add(pollId);
+    if (poll) {
+      poll.abort();
+      return;
+    }
+    // Called off before it arrived (or after it ended): remember it a while, not for ever.
+    const now = this.now();
+    for (const [id, at] of this.cancelled) if (now - at > CANCEL_MEMORY_MS) this.cancelled.delete(id);
+    this.cancelled.set(pollId, now);
   }
 
   async release(taskIds: string[]): Promise<void> {

@@ -45,9 +45,9 @@ export interface OutboxRow extends OutboxMessage {
 
 /** The outbox of one object: messages waiting to be delivered, in the order they were written. */
 export interface OutboxStore {
-  /** Rows due for delivery at `now`, oldest first. */
+  /** Rows due for delivery at `now`, oldest first, stopping at the first row that waits for a retry. */
   due(now: number, limit: number): Promise<OutboxRow[]>;
-  /** The earliest time a row is due, or null when the outbox is empty. */
+  /** When delivery can go on (the oldest row's due time), or null when the outbox is empty. */
   nextDue(): Promise<number | null>;
   delete(ids: number[]): Promise<void>;
   /** A delivery failed: try this row again at `at`. */

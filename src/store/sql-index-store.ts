@@ -38,8 +38,9 @@ export class SqlIndexStore implements IndexStore {
             rev: sql`excluded.rev`,
             summary: sql`excluded.summary`,
           },
-          // Deliveries may arrive late or twice: only a newer revision replaces a summary.
-          setWhere: sql`excluded.rev > ${workflowSummaries.rev}`,
+          // A redelivered older summary must not replace a newer one. Equal revisions come from
+          // decisions committed in one batch, delivered in order, so the later one wins.
+          setWhere: sql`excluded.rev >= ${workflowSummaries.rev}`,
         }),
     );
     if (statements.length > 0) await this.backend.writeAtomically(statements);

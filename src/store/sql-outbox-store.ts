@@ -1,5 +1,5 @@
 /** An object's outbox in SQL (rows are written by execution commits; this reads and retires them). */
-import { asc, eq, inArray, lte, min } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { OutboxMessage, OutboxRow, OutboxStore } from "../ports/stores.ts";
 import { chunk, type SqlBackend } from "./database.ts";
 import { outbox } from "./schema.ts";
@@ -8,8 +8,10 @@ export class SqlOutboxStore implements OutboxStore {
   constructor(private readonly backend: SqlBackend) {}
 
   async due(now: number, limit: number): Promise<OutboxRow[]> {
-    const rows = await this.backend.db.select().from(outbox).where(lte(outbox.nextAttemptAt, now)).orderBy(asc(outbox.id)).limit(limit).all();
-    return rows.map((r: typeof outbox.$inferSelect) => ({
+    const rows = await this.backend.db.select().from(outbox).orderBy(asc(outbox.id)).limit(limit).all();
+    // In order, up to the first row that waits for a retry: nothing overtakes a deferred row.
+    const waiting = rows.findIndex((r: typeof outbox.$inferSelect) => r.nextAttemptAt > now);
+    return rows.slice(0, waiting < 0 ? rows.length : waiting).map((r: typeof outbox.$inferSelect) => ({
       id: r.id,
       kind: r.kind as OutboxMessage["kind"],
       target: r.target,
@@ -20,7 +22,8 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   async nextDue(): Promise<number | null> {
-    const row = await this.backend.db.select({ at: min(outbox.nextAttemptAt) }).from(outbox).get();
+    // Rows go out in order, so the first row decides when delivery can go on.
+    const row = await this.backend.db.select({ at: outbox.nextAttemptAt }).from(outbox).orderBy(asc(outbox.id)).limit(1).get();
     return row?.at ?? null;
   }
 

@@ -4,12 +4,14 @@
  * rather than queued for a worker that will never come.
  */
 import { isWorkerTaskType } from "../../model/index.ts";
+import { doWhile } from "./do-while.ts";
 import { dynamic } from "./dynamic.ts";
 import { exclusiveJoin } from "./exclusive-join.ts";
 import { forkJoinDynamic } from "./fork-join-dynamic.ts";
 import { forkJoin } from "./fork-join.ts";
 import type { TaskHandler } from "./handler.ts";
 import { human } from "./human.ts";
+import { inline, lambda } from "./inline.ts";
 import { join } from "./join.ts";
 import { noop } from "./noop.ts";
 import { setVariable } from "./set-variable.ts";
@@ -25,7 +27,10 @@ const SYSTEM_HANDLERS: Record<string, TaskHandler> = {
   FORK_JOIN_DYNAMIC: forkJoinDynamic,
   JOIN: join,
   EXCLUSIVE_JOIN: exclusiveJoin,
+  DO_WHILE: doWhile,
   DYNAMIC: dynamic,
+  INLINE: inline,
+  LAMBDA: lambda,
   NOOP: noop,
   SET_VARIABLE: setVariable,
   TERMINATE: terminate,
