@@ -12,7 +12,10 @@
  *   BENCH_PACED=1                also run each M at half its measured rate, for unsaturated latency
  *   BENCH_DEADLINE_MS=60000      a scenario stops waiting after this long and reports what finished
  *   BENCH_BASELINE_MS=4000       duration of each baseline measurement
- *   BENCH_ONLY=baselines,latency,throughput   run only these sections
+ *   BENCH_ONLY=baselines,latency,throughput,workers   run only these sections
+ *   BENCH_COUNT_WORKFLOWS=100    workers section: workflows per way of working in the request/query counts
+ *   BENCH_WORKERS_WORKFLOWS=300  workers section: workflows in the throughput check against local workerd (miniflare)
+ *   BENCH_WORKERS_M=4            workers section: worker processes (M) in that check
  *   BENCH_PROFILE=<dir>          run the throughput servers under `bun --cpu-prof` into <dir>
  *                                (summarise with `bun bench/profile-summary.ts <dir>/<file>.cpuprofile`)
  *   BENCH_SQL_STATS=1            count the SQL the throughput servers run (adds a little overhead)
@@ -28,6 +31,8 @@ import { fmt, verdict, type Summary } from "./lib/stats.ts";
 import { runHttpBaseline, runSqliteBaseline, type HttpBaseline, type SqliteBaseline } from "./scenarios/baselines.ts";
 import { runLatency, type LatencyResult } from "./scenarios/latency.ts";
 import { runThroughput, type ThroughputResult } from "./scenarios/throughput.ts";
+import { startMiniflareServer } from "./lib/worker-server.ts";
+import { countsToJson, printWorkersCounts, runWorkersCounts, type WorkersCounts } from "./workers-counts.ts";
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -45,6 +50,9 @@ const config = {
   profileDir: env.BENCH_PROFILE ? resolve(env.BENCH_PROFILE) : undefined,
   quietWaitMs: num("BENCH_QUIET_WAIT_MS", 30_000),
   sqlStats: env.BENCH_SQL_STATS === "1",
+  countWorkflows: num("BENCH_COUNT_WORKFLOWS", 100),
+  workersWorkflows: num("BENCH_WORKERS_WORKFLOWS", 300),
+  workersM: num("BENCH_WORKERS_M", 4),
 };
 const runs = (section: string) => !config.only || config.only.has(section);
 
@@ -103,6 +111,9 @@ const results: {
   latency?: LatencyResult;
   throughput: ThroughputResult[];
   paced: ThroughputResult[];
+  workers?: WorkersCounts;
+  /** The Workers build in local workerd: a functional check. */
+  workersThroughput?: ThroughputResult;
 } = { machine: { ...machine, loadAverage: load }, config, sqlite: [], http: [], throughput: [], paced: [] };
 
 // ---- baselines ----
@@ -153,17 +164,18 @@ function printLatency(l: LatencyResult): void {
 }
 
 // ---- throughput ----
-function printThroughput(r: ThroughputResult): void {
+function printThroughput(r: ThroughputResult, server = "server"): void {
   const label = r.paced ? `M=${r.workers} paced at ${fmt(r.rate, 0)} wf/s` : `M=${r.workers}`;
+  const target = !r.paced && server === "server";
   console.log(
     `${label}: ${r.completed}/${r.started} workflows in ${fmt(r.wallSeconds, 2)} s${r.timedOut ? " (DEADLINE HIT)" : ""} → ` +
       `${fmt(r.workflowsPerSecond, 1)} wf/s, ${fmt(r.tasksPerSecond, 0)} tasks/s` +
-      (r.paced ? "" : `   ${verdict(r.tasksPerSecond >= TARGET_TASKS_PER_SECOND)} (target ≥ ${TARGET_TASKS_PER_SECOND} tasks/s)`),
+      (target ? `   ${verdict(r.tasksPerSecond >= TARGET_TASKS_PER_SECOND)} (target ≥ ${TARGET_TASKS_PER_SECOND} tasks/s)` : ""),
   );
   console.log(`  end-to-end (start sent → last update answered): ${ms(r.endToEndMs)}; server createTime → endTime: ${ms(r.serverWorkflowMs)}`);
   console.log(`  start round trip: ${ms(r.startRttMs)}; task waited in queue: ${ms(r.queueWaitMs)}; task end → next task claimed: ${ms(r.transitionToClaimMs)}`);
   console.log(
-    `  server: ${fmt(r.serverCpuSeconds, 2)} CPU-s (${fmt((r.serverCpuSeconds / r.wallSeconds) * 100, 0)}% of one core), ` +
+    `  ${server}: ${fmt(r.serverCpuSeconds, 2)} CPU-s (${fmt((r.serverCpuSeconds / r.wallSeconds) * 100, 0)}% of one core), ` +
       `${fmt(r.serverCpuPer1000Workflows, 2)} CPU-s per 1,000 workflows, peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ` +
       `workers: ${fmt(r.workerCpuSeconds, 2)} CPU-s; starter ${fmt(r.starterCpuSeconds, 2)} CPU-s; ` +
       `other processes ${fmt(Math.max(0, r.otherCpuSeconds), 2)} CPU-s${r.otherCpuSeconds / r.wallSeconds > 0.2 ? " ⚠ machine shared with other work" : ""}`,
@@ -223,6 +235,37 @@ if (runs("throughput")) {
   }
 }
 
+// ---- the Workers build ----
+if (runs("workers")) {
+  console.log("\n== Workers build: Durable Object requests and D1 queries, counted in process (bench/workers-counts.ts) ==");
+  await quiet();
+  const c = (results.workers = await attempt("workers counts", () => runWorkersCounts(config.countWorkflows)));
+  if (c) printWorkersCounts(c);
+
+  const m = config.workersM;
+  console.log(
+    `\n== Workers build in local workerd (miniflare), ${config.workersWorkflows} workflows started flat out, M=${m}: ` +
+      `a functional check — one workerd process on this machine runs the Worker, every object and D1, so these are not Cloudflare's figures ==`,
+  );
+  await quiet();
+  const r = await attempt("miniflare throughput", () =>
+    runThroughput({
+      workers: m,
+      concurrency: config.concurrency,
+      workflows: config.workersWorkflows,
+      startConcurrency: config.startConcurrency,
+      pollTimeoutMs: config.pollTimeoutMs,
+      deadlineMs: config.deadlineMs,
+      startServer: startMiniflareServer,
+    }),
+  );
+  if (r) {
+    results.workersThroughput = r;
+    printThroughput(r, "workerd");
+    console.log(`  workerd CPU ms per task: ${fmt((r.serverCpuSeconds / (r.completed * TASKS_PER_WORKFLOW)) * 1000, 2)} (the Worker, every object and D1 together)`);
+  }
+}
+
 // ---- summary ----
 if (results.throughput.length > 0) {
   console.log("\n== Summary ==");
@@ -273,6 +316,6 @@ if (results.throughput.length > 0 || results.latency) {
   }
 }
 if (env.BENCH_JSON) {
-  writeFileSync(env.BENCH_JSON, JSON.stringify(results, null, 2));
+  writeFileSync(env.BENCH_JSON, JSON.stringify({ ...results, workers: results.workers && countsToJson(results.workers) }, null, 2));
   console.log(`figures written to ${env.BENCH_JSON}`);
 }

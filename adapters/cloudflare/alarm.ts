@@ -8,7 +8,8 @@ export function durableAlarm(storage: DurableObjectStorage): Alarm {
       if (at === armed) return;
       armed = at;
       if (at === null) await storage.deleteAlarm();
-      else await storage.setAlarm(at);
+      // "Due already" means now; workerd refuses a time that is not in the future.
+      else await storage.setAlarm(Math.max(at, Date.now() + 1));
     },
   };
 }

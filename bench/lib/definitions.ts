@@ -6,8 +6,13 @@ export const WORKFLOW_NAME = "bench_chain";
 export const TASKS_PER_WORKFLOW = 5;
 export const LAST_REF = `t${TASKS_PER_WORKFLOW}`;
 
-export async function registerDefinitions(baseUrl: string): Promise<void> {
-  const taskDef = { name: TASK_TYPE, retryCount: 0, timeoutSeconds: 300, responseTimeoutSeconds: 120, ownerEmail: "bench@example.com" };
+/** The TaskDef of `bench_task`. */
+export function taskDefinition() {
+  return { name: TASK_TYPE, retryCount: 0, timeoutSeconds: 300, responseTimeoutSeconds: 120, ownerEmail: "bench@example.com" };
+}
+
+/** `bench_chain`: TASKS_PER_WORKFLOW SIMPLE tasks of `bench_task` in sequence. */
+export function workflowDefinition() {
   const tasks = Array.from({ length: TASKS_PER_WORKFLOW }, (_, i) => ({
     name: TASK_TYPE,
     taskReferenceName: `t${i + 1}`,
@@ -16,11 +21,19 @@ export async function registerDefinitions(baseUrl: string): Promise<void> {
     // a couple of expressions per transition as real definitions do.
     inputParameters: i === 0 ? { n: "${workflow.input.n}" } : { n: "${workflow.input.n}", prev: `\${t${i}.output.step}` },
   }));
-  const workflowDef = { name: WORKFLOW_NAME, version: 1, schemaVersion: 2, ownerEmail: "bench@example.com", tasks };
-  for (const [path, body] of [
-    ["/api/metadata/taskdefs", [taskDef]],
-    ["/api/metadata/workflow?overwrite=true", workflowDef],
-  ] as const) {
+  return { name: WORKFLOW_NAME, version: 1, schemaVersion: 2, ownerEmail: "bench@example.com", tasks };
+}
+
+/** The registration requests, in order: [path, body]. */
+export function definitionRequests(): (readonly [string, unknown])[] {
+  return [
+    ["/api/metadata/taskdefs", [taskDefinition()]],
+    ["/api/metadata/workflow?overwrite=true", workflowDefinition()],
+  ];
+}
+
+export async function registerDefinitions(baseUrl: string): Promise<void> {
+  for (const [path, body] of definitionRequests()) {
     const res = await postJson(baseUrl + path, body);
     if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
   }

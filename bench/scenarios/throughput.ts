@@ -9,7 +9,7 @@
 import { spawnChild, type Child, type Message } from "../lib/children.ts";
 import { registerDefinitions, startRequest, TASKS_PER_WORKFLOW } from "../lib/definitions.ts";
 import { cpuSeconds, machineBusySeconds, ownCpuSeconds, peakRssMb } from "../lib/proc.ts";
-import { postJson, startBatonServer, type SqlTally } from "../lib/server.ts";
+import { postJson, startBatonServer, type BenchServer, type SqlTally } from "../lib/server.ts";
 import { summarize, wallNow, type Summary } from "../lib/stats.ts";
 
 /** Workflows run before measuring. */
@@ -27,6 +27,8 @@ export interface ThroughputOptions {
   profileDir?: string;
   /** Count the server's SQL statements in the measured window (bench/lib/sql-stats.ts). */
   sqlStatsFile?: string;
+  /** The server to measure; a fresh Bun server (bench/lib/server.ts) by default. */
+  startServer?: () => Promise<BenchServer>;
 }
 
 export interface ThroughputResult {
@@ -97,10 +99,12 @@ interface WorkflowDoc {
 }
 
 export async function runThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
-  const server = await startBatonServer({
-    ...(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {}),
-    sqlStatsFile: o.sqlStatsFile,
-  });
+  const server = o.startServer
+    ? await o.startServer()
+    : await startBatonServer({
+        ...(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {}),
+        sqlStatsFile: o.sqlStatsFile,
+      });
   const workers: Child[] = [];
   try {
     await registerDefinitions(server.baseUrl);

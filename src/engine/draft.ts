@@ -4,13 +4,15 @@
  * only that.
  */
 import type { Task, Workflow } from "../model/index.ts";
-import type { DecideContext, Decision, QueueEffect } from "./context.ts";
+import type { DecideContext, Decision, HttpCall, QueueEffect, WorkflowMessage } from "./context.ts";
 import { nextWakeAt } from "./timeouts.ts";
 
 export class Draft {
   private readonly changed = new Set<Task>();
   private workflowChanged = false;
   readonly effects: QueueEffect[] = [];
+  readonly httpCalls: HttpCall[] = [];
+  readonly messages: WorkflowMessage[] = [];
 
   constructor(readonly execution: Workflow, readonly ctx: DecideContext) {}
 
@@ -42,12 +44,22 @@ export class Draft {
     this.effects.push(effect);
   }
 
+  httpCall(call: HttpCall): void {
+    this.httpCalls.push(call);
+  }
+
+  message(message: WorkflowMessage): void {
+    this.messages.push(message);
+  }
+
   finish(): Decision {
     return {
       execution: this.execution,
       changedTasks: [...this.changed],
       workflowChanged: this.workflowChanged,
       effects: this.effects,
+      httpCalls: this.httpCalls,
+      messages: this.messages,
       wakeAt: nextWakeAt(this.execution),
     };
   }

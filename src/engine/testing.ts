@@ -3,11 +3,15 @@ import * as v from "valibot";
 import { TaskDefSchema, WorkflowDefSchema, type Task, type TaskDefInput, type Workflow, type WorkflowDef, type WorkflowDefInput, type WorkflowTaskInput } from "../model/index.ts";
 import { claimTask } from "./claim-task.ts";
 import type { DecideContext, Decision } from "./context.ts";
+import type { Jq } from "../ports/jq.ts";
+import type { ScriptSandbox } from "../ports/sandbox.ts";
 import { startExecution } from "./start.ts";
 import { applyTaskResult } from "./update-task.ts";
 
 export class FakeContext implements DecideContext {
   now = 1_000_000;
+  sandbox?: ScriptSandbox;
+  jq?: Jq;
   private counter = 0;
   randomValue = 0;
 

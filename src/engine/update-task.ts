@@ -2,7 +2,7 @@
  * A worker's report on a task. Reports on a task or workflow that already ended change nothing,
  * which is what makes completing a task twice harmless.
  */
-import { isTerminalTaskStatus, isTerminalWorkflowStatus, type Task, type TaskResult, type Workflow } from "../model/index.ts";
+import { isTerminalTaskStatus, isTerminalWorkflowStatus, isWorkerTaskType, type Task, type TaskResult, type Workflow } from "../model/index.ts";
 import type { DecideContext, Decision } from "./context.ts";
 import { decide } from "./decide.ts";
 import { Draft } from "./draft.ts";
@@ -29,7 +29,10 @@ export function applyTaskResult(execution: Workflow, task: Task, result: TaskRes
   }
   task.outputData = result.outputData ?? {};
   if (result.reasonForIncompletion !== undefined) task.reasonForIncompletion = result.reasonForIncompletion.slice(0, MAX_REASON_LENGTH);
-  if (result.status === "IN_PROGRESS") {
+  if (result.status === "IN_PROGRESS" && !isWorkerTaskType(task.workflowTask?.type ?? "SIMPLE")) {
+    // A system task still going (an async-complete HTTP call, a WAIT) keeps running with the output it reported.
+    draft.touch(task);
+  } else if (result.status === "IN_PROGRESS") {
     // Conductor keeps the attempt but hands it out again once the callback delay has passed.
     const wasQueued = task.status === "SCHEDULED";
     task.status = "SCHEDULED";

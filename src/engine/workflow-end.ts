@@ -24,6 +24,10 @@ export function cancelOpenTasks(draft: Draft, reason?: string): void {
   for (const task of draft.execution.tasks) {
     if (isTerminalTaskStatus(task.status)) continue;
     if (task.status === "SCHEDULED") dequeueWorkerTask(draft, task);
+    // A running child goes down with its parent.
+    if (task.subWorkflowId && task.workflowTask?.type === "SUB_WORKFLOW") {
+      draft.message({ kind: "workflow.terminate", target: task.subWorkflowId, payload: { reason: `Parent workflow ${draft.execution.workflowId} ended` } });
+    }
     task.status = "CANCELED";
     task.endTime = draft.now;
     if (reason && !task.reasonForIncompletion) task.reasonForIncompletion = reason;
@@ -41,6 +45,7 @@ export function stopWorkflow(draft: Draft, status: Exclude<WorkflowStatus, "RUNN
   cancelOpenTasks(draft);
   recordFailedTasks(draft);
   draft.touchWorkflow();
+  notifyParent(draft);
 }
 
 function lastTask(tasks: Task[]): Task | undefined {
@@ -65,6 +70,18 @@ export function completeWorkflow(draft: Draft, output?: Record<string, unknown>,
   execution.endTime = draft.now;
   recordFailedTasks(draft);
   draft.touchWorkflow();
+  notifyParent(draft);
+}
+
+/** A sub-workflow that ends tells its parent's SUB_WORKFLOW task. */
+function notifyParent(draft: Draft): void {
+  const { parentWorkflowId, parentWorkflowTaskId, workflowId, status, output, reasonForIncompletion } = draft.execution;
+  if (!parentWorkflowId || !parentWorkflowTaskId) return;
+  draft.message({
+    kind: "workflow.notify",
+    target: parentWorkflowId,
+    payload: { parentWorkflowTaskId, childWorkflowId: workflowId, status, output: output ?? {}, reasonForIncompletion },
+  });
 }
 
 export function failureReason(task: Task): string {

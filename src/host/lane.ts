@@ -25,11 +25,14 @@ export class Lane {
    * @param write writes a batch atomically
    * @param onWritten learns that a batch is durable
    * @param onWriteFailure restores in-memory state from the store after a failed batch
+   * @param gather lets requests that have arrived meanwhile join the batch before it is written
+   *   (with a synchronous database driver nothing else would run until the write is done)
    */
   constructor(
     private readonly write: (commits: ExecutionCommit[]) => Promise<void>,
     private readonly onWritten: (commits: ExecutionCommit[]) => void,
     private readonly onWriteFailure: () => Promise<void>,
+    private readonly gather: () => Promise<void> = async () => undefined,
   ) {}
 
   run<T>(step: () => Promise<T>): Promise<T> {
@@ -49,13 +52,18 @@ export class Lane {
     try {
       while (this.jobs.length > 0) {
         const done: { job: Job; value: unknown }[] = [];
-        while (this.jobs.length > 0 && this.staged.length < MAX_BATCH_COMMITS) {
-          const job = this.jobs.shift()!;
-          try {
-            done.push({ job, value: await job.step() });
-          } catch (error) {
-            job.reject(error);
+        for (;;) {
+          while (this.jobs.length > 0 && this.staged.length < MAX_BATCH_COMMITS) {
+            const job = this.jobs.shift()!;
+            try {
+              done.push({ job, value: await job.step() });
+            } catch (error) {
+              job.reject(error);
+            }
           }
+          if (this.staged.length === 0 || this.staged.length >= MAX_BATCH_COMMITS) break;
+          await this.gather();
+          if (this.jobs.length === 0) break;
         }
         const batch = this.staged;
         this.staged = [];

@@ -5,13 +5,15 @@
  * of executions are served from the same memory when it has them, else from the store.
  */
 import { claimTask } from "../engine/claim-task.ts";
-import type { DecideContext, Decision } from "../engine/context.ts";
+import { applyChildOutcome } from "../engine/child-outcome.ts";
+import type { DecideContext, Decision, HttpCall, WorkflowMessage } from "../engine/context.ts";
 import { startExecution } from "../engine/start.ts";
 import { queueName } from "../engine/tasks/worker.ts";
 import { onTimer, terminateExecution } from "../engine/terminate.ts";
 import { findTask } from "../engine/update-task.ts";
 import { NotFound } from "../errors.ts";
 import {
+  isTerminalTaskStatus,
   type PollData,
   type StartWorkflowRequest,
   type Task,
@@ -20,19 +22,36 @@ import {
   type TaskResultStatus,
   type Workflow,
 } from "../model/index.ts";
+import type { HttpClient } from "../ports/http-client.ts";
+import type { Jq } from "../ports/jq.ts";
+import type { ScriptSandbox } from "../ports/sandbox.ts";
 import type { PollRequest, TaskService, WorkflowService } from "../ports/services.ts";
-import type { ExecutionCommit, ExecutionStore, MetadataStore, QueueStore, StoredExecution } from "../ports/stores.ts";
+import type { ExecutionCommit, ExecutionStore, MetadataStore, OutboxStore, QueueStore, StoredExecution } from "../ports/stores.ts";
 import { definitionForStart } from "./definitions.ts";
 import { startParams, updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
 import { ExecutionCache } from "./execution-cache.ts";
+import { fetchHttpClient } from "./fetch-http-client.ts";
+import { startHttpCalls } from "./http-calls.ts";
 import { Lane } from "./lane.ts";
 import { MemoryQueues } from "./memory-queues.ts";
+import { OutboxDelivery } from "./outbox-delivery.ts";
 import { PollDataBook } from "./poll-data-book.ts";
 import { PollWaiters } from "./poll-waiters.ts";
 import { TimerLoop } from "./timer-loop.ts";
+import { deliverWorkflowMessage, type WorkflowReach } from "./workflow-messages.ts";
 
 export interface LocalEngineDeps {
   executions: ExecutionStore;
+  /** Effects on other workflows (sub-workflows), written with each decision, delivered after it. */
+  outbox: OutboxStore;
+  /** For HTTP tasks; the runtime's fetch by default. */
+  httpClient?: HttpClient;
+  /** Lets the event loop take in requests before a batch is written (group commit); see Lane. */
+  gather?: () => Promise<void>;
+  /** Runs user JavaScript (INLINE, SWITCH and DO_WHILE scripts). */
+  sandbox?: ScriptSandbox;
+  /** Runs jq (JSON_JQ_TRANSFORM). */
+  jq?: Jq;
   queues: QueueStore;
   metadata: MetadataStore;
   now?: () => number;
@@ -55,6 +74,9 @@ export class LocalEngine implements WorkflowService, TaskService {
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly random: () => number;
+  /** HTTP calls of staged decisions, made once their batch is durable. */
+  private pendingCalls: HttpCall[] = [];
+  private readonly delivery: OutboxDelivery;
 
   constructor(private readonly deps: LocalEngineDeps) {
     this.now = deps.now ?? Date.now;
@@ -64,10 +86,12 @@ export class LocalEngine implements WorkflowService, TaskService {
     this.waiters = new PollWaiters(this.now);
     this.timer = new TimerLoop(() => this.sweep(), this.now);
     this.pollBook = new PollDataBook(deps.queues, this.now);
+    this.delivery = new OutboxDelivery(deps.outbox, (row) => deliverWorkflowMessage(this.reach, row as unknown as WorkflowMessage), this.now);
     this.lane = new Lane(
       (batch) => deps.executions.commit(batch),
       (batch) => this.written(batch),
       () => this.reloadAfterFailedWrite(),
+      deps.gather,
     );
   }
 
@@ -76,6 +100,7 @@ export class LocalEngine implements WorkflowService, TaskService {
     await this.pollBook.load();
     this.queues.load(await this.deps.queues.loadAll());
     this.timer.start();
+    this.deliverOutbox();
   }
 
   async close(): Promise<void> {
@@ -90,6 +115,8 @@ export class LocalEngine implements WorkflowService, TaskService {
       newId: this.newId,
       random: this.random,
       activeDomain: (taskType, domains) => this.pollBook.activeDomain(taskType, domains),
+      sandbox: this.deps.sandbox,
+      jq: this.deps.jq,
     };
   }
 
@@ -97,10 +124,19 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   /** Stages a decision (inside a lane step) and applies its effects to the in-memory index. */
   private stage(stored: StoredExecution, decision: Decision, logs?: TaskExecLog[]): void {
-    const commit: ExecutionCommit = { execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, effects: decision.effects, wakeAt: decision.wakeAt, logs };
+    const commit: ExecutionCommit = {
+      execution: decision.execution,
+      rev: stored.rev,
+      changedTasks: decision.changedTasks,
+      effects: decision.effects,
+      wakeAt: decision.wakeAt,
+      logs,
+      outbox: decision.messages,
+    };
     this.cache.set(decision.execution.workflowId, stored);
     this.queues.apply(decision.effects);
     this.lane.stage([commit]);
+    this.pendingCalls.push(...decision.httpCalls);
     const now = this.now();
     for (const e of decision.effects) {
       if (e.type !== "enqueue") continue;
@@ -110,8 +146,12 @@ export class LocalEngine implements WorkflowService, TaskService {
     this.timer.wakeBy(decision.wakeAt);
   }
 
-  /** A batch is durable: the stored revision of each execution in it moved on by one. */
+  /** A batch is durable: the stored revision of each execution in it moved on by one, and its HTTP calls may go. */
   private written(batch: ExecutionCommit[]): void {
+    const calls = this.pendingCalls;
+    this.pendingCalls = [];
+    startHttpCalls(this.deps.httpClient ?? fetchHttpClient, calls, (result) => this.update(result));
+    if (batch.some((c) => (c.outbox?.length ?? 0) > 0)) this.deliverOutbox();
     const advanced = new Set<string>();
     for (const c of batch) {
       const id = c.execution.workflowId;
@@ -122,8 +162,34 @@ export class LocalEngine implements WorkflowService, TaskService {
     }
   }
 
+  /** Delivers the outbox in the background; a failed delivery is retried when the timer next fires. */
+  private deliverOutbox(): void {
+    void this.delivery.flush().then(async () => this.timer.wakeBy(await this.deps.outbox.nextDue()));
+  }
+
+  /** How this host reaches other workflows: they are all here. */
+  private get reach(): WorkflowReach {
+    return {
+    metadata: this.deps.metadata,
+    start: (params) =>
+      this.step(params.workflowId, async () => {
+        if (await this.stored(params.workflowId)) return; // started already: a repeated delivery
+        const decision = startExecution(params, this.context());
+        this.stage({ execution: decision.execution, rev: 0 }, decision);
+      }),
+    notify: (parentId, outcome) =>
+      this.step(parentId, async () => {
+        const stored = await this.stored(parentId);
+        const decision = stored ? applyChildOutcome(stored.execution, outcome, this.context()) : null;
+        if (stored && decision) this.stage(stored, decision);
+      }),
+    terminate: (id, reason) => this.terminate(id, reason),
+    };
+  }
+
   /** After a failed write memory may be ahead of the store: forget it and read the store again. */
   private async reloadAfterFailedWrite(): Promise<void> {
+    this.pendingCalls = [];
     this.cache.clear();
     this.queues.load(await this.deps.queues.loadAll());
     this.timer.wakeBy(this.now());
@@ -268,6 +334,23 @@ export class LocalEngine implements WorkflowService, TaskService {
     });
   }
 
+  /**
+   * update-v2: applies the result and, in the same step, takes the worker's next task of that
+   * type, so a poller parked on the queue cannot take the task this very update made ready.
+   */
+  updateAndPoll(result: TaskResult): Promise<{ task: Task; next?: Task }> {
+    return this.step(result.workflowInstanceId, async () => {
+      const stored = await this.storedForTask(result.workflowInstanceId, result.taskId);
+      const outcome = updateTask(stored.execution, result, this.context());
+      if (outcome.decision) this.stage(stored, outcome.decision, outcome.logs);
+      const { task } = outcome;
+      if (!isTerminalTaskStatus(task.status)) return { task };
+      this.pollBook.record(task.taskType, task.domain, result.workerId);
+      const [next] = await this.claim(queueName(task.taskType, task.domain), 1, result.workerId);
+      return { task, next };
+    });
+  }
+
   /** The execution holding a task: the one the caller named if it does, else looked up by task id. */
   private async storedForTask(workflowId: string | undefined, taskId: string): Promise<StoredExecution> {
     if (workflowId) {
@@ -341,7 +424,10 @@ export class LocalEngine implements WorkflowService, TaskService {
     );
     if (ids.length === SWEEP_BATCH) return this.now();
     for (const q of this.queues.promoteDue()) this.waiters.notify(q);
-    const candidates = [await this.deps.executions.nextWakeAt(), this.queues.nextVisibleAt()].filter((t): t is number => typeof t === "number");
+    await this.delivery.flush();
+    const candidates = [await this.deps.executions.nextWakeAt(), this.queues.nextVisibleAt(), await this.deps.outbox.nextDue()].filter(
+      (t): t is number => typeof t === "number",
+    );
     return candidates.length > 0 ? Math.min(...candidates) : null;
   }
 }

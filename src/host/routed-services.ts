@@ -5,7 +5,7 @@
  */
 import { queueName } from "../engine/tasks/worker.ts";
 import { NotFound } from "../errors.ts";
-import type { PollData, StartWorkflowRequest, Task, TaskExecLog, TaskResult, TaskResultStatus, Workflow } from "../model/index.ts";
+import { isTerminalTaskStatus, type PollData, type StartWorkflowRequest, type Task, type TaskExecLog, type TaskResult, type TaskResultStatus, type Workflow } from "../model/index.ts";
 import type { Peers, WorkflowPeer } from "../ports/peers.ts";
 import type { PollRequest, TaskService, WorkflowService } from "../ports/services.ts";
 import type { IndexStore, MetadataStore, QueueStore } from "../ports/stores.ts";
@@ -113,6 +113,13 @@ export class RoutedServices implements WorkflowService, TaskService {
   update(result: TaskResult): Promise<Task> {
     const peer = result.workflowInstanceId ? this.workflow(result.workflowInstanceId) : this.workflowOfTask(result.taskId);
     return peer.update(result);
+  }
+
+  async updateAndPoll(result: TaskResult): Promise<{ task: Task; next?: Task }> {
+    const task = await this.update(result);
+    if (!isTerminalTaskStatus(task.status)) return { task };
+    const [next] = await this.poll(task.taskType, { workerId: result.workerId, domain: task.domain, count: 1, timeoutMs: 0 });
+    return { task, next };
   }
 
   updateByRef(workflowId: string, taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined> {

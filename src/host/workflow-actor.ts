@@ -5,7 +5,8 @@
  * its single alarm is armed at the earliest of its deadlines and pending deliveries.
  */
 import { claimTask } from "../engine/claim-task.ts";
-import type { DecideContext, Decision, QueueEffect } from "../engine/context.ts";
+import { applyChildOutcome } from "../engine/child-outcome.ts";
+import type { ChildOutcome, DecideContext, Decision, HttpCall, QueueEffect, WorkflowMessage } from "../engine/context.ts";
 import { startExecution, type StartParams } from "../engine/start.ts";
 import { onTimer, terminateExecution } from "../engine/terminate.ts";
 import { nextWakeAt } from "../engine/timeouts.ts";
@@ -14,10 +15,16 @@ import { NotFound } from "../errors.ts";
 import { queueName } from "../engine/tasks/worker.ts";
 import { type Task, type TaskExecLog, type TaskResult, type TaskResultStatus, type Workflow } from "../model/index.ts";
 import type { Alarm } from "../ports/alarm.ts";
+import type { HttpClient } from "../ports/http-client.ts";
+import type { Jq } from "../ports/jq.ts";
+import type { ScriptSandbox } from "../ports/sandbox.ts";
 import type { QueuePeer, WorkflowPeer } from "../ports/peers.ts";
-import type { ExecutionStore, IndexStore, OutboxMessage, OutboxRow, OutboxStore, QueuedMessage, StoredExecution, WorkflowSummaryRow } from "../ports/stores.ts";
+import type { ExecutionStore, IndexStore, MetadataStore, OutboxMessage, OutboxRow, OutboxStore, QueuedMessage, StoredExecution, WorkflowSummaryRow } from "../ports/stores.ts";
 import { updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
+import { fetchHttpClient } from "./fetch-http-client.ts";
+import { startHttpCalls } from "./http-calls.ts";
 import { Lane } from "./lane.ts";
+import { deliverWorkflowMessage, type WorkflowReach } from "./workflow-messages.ts";
 import { OutboxDelivery } from "./outbox-delivery.ts";
 import { summaryRow } from "./summary.ts";
 
@@ -27,7 +34,17 @@ export interface WorkflowActorDeps {
   outbox: OutboxStore;
   alarm: Alarm;
   queue(name: string): QueuePeer;
+  /** Other workflows, for sub-workflows: starting children, reporting to parents. */
+  workflow(workflowId: string): WorkflowPeer;
+  /** Definitions, to start a child workflow. */
+  metadata: MetadataStore;
   index: IndexStore;
+  /** For HTTP tasks; the runtime's fetch by default. */
+  httpClient?: HttpClient;
+  /** Runs user JavaScript (INLINE, SWITCH and DO_WHILE scripts). */
+  sandbox?: ScriptSandbox;
+  /** Runs jq (JSON_JQ_TRANSFORM). */
+  jq?: Jq;
   now?: () => number;
   random?: () => number;
 }
@@ -55,6 +72,7 @@ export class WorkflowActor implements WorkflowPeer {
   private current: StoredExecution | undefined;
   private loaded = false;
   private wakeAt: number | null = null;
+  private pendingCalls: HttpCall[] = [];
   private readonly lane: Lane;
   private readonly delivery: OutboxDelivery;
   private readonly now: () => number;
@@ -69,6 +87,7 @@ export class WorkflowActor implements WorkflowPeer {
       async () => {
         this.loaded = false;
         this.current = undefined;
+        this.pendingCalls = [];
       },
     );
     this.delivery = new OutboxDelivery(deps.outbox, (row) => this.deliver(row), this.now);
@@ -76,7 +95,8 @@ export class WorkflowActor implements WorkflowPeer {
 
   private context(): DecideContext {
     const id = this.deps.workflowId;
-    return { now: this.now(), newId: () => `${id}.${randomSuffix()}`, random: this.deps.random ?? Math.random };
+    const { sandbox, jq } = this.deps;
+    return { now: this.now(), newId: () => `${id}.${randomSuffix()}`, random: this.deps.random ?? Math.random, sandbox, jq };
   }
 
   private async stored(): Promise<StoredExecution | undefined> {
@@ -95,15 +115,21 @@ export class WorkflowActor implements WorkflowPeer {
   }
 
   private stage(stored: StoredExecution, decision: Decision, logs?: TaskExecLog[]): void {
-    const outbox = decision.effects.map(toOutbox);
+    const outbox: OutboxMessage[] = [...decision.effects.map(toOutbox), ...decision.messages];
     if (decision.workflowChanged) outbox.push({ kind: "index", target: "", payload: summaryRow(decision.execution, stored.rev + 1) });
     this.current = stored;
     this.wakeAt = decision.wakeAt;
+    this.pendingCalls.push(...decision.httpCalls);
     this.lane.stage([{ execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, effects: [], wakeAt: decision.wakeAt, logs, outbox }]);
   }
 
-  /** Runs a change through the lane, then delivers what it wrote to the outbox and re-arms the alarm. */
-  private async change<T>(body: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a change through the lane, then delivers what it wrote to the outbox and re-arms the
+   * alarm. `awaitDelivery: false` answers without waiting for that delivery: a call made by another
+   * workflow's delivery must not wait on ours, or two workflows delivering to each other (a parent
+   * terminating its child, the child reporting back) would each wait for the other.
+   */
+  private async change<T>(body: () => Promise<T>, { awaitDelivery = true } = {}): Promise<T> {
     const result = await this.lane.run(async () => {
       try {
         return await body();
@@ -113,11 +139,16 @@ export class WorkflowActor implements WorkflowPeer {
         throw error;
       }
     });
-    await this.settle();
+    const settled = this.settle();
+    if (awaitDelivery) await settled;
+    else settled.catch((error) => console.warn("workflow: delivery after a report failed:", error));
     return result;
   }
 
   private async settle(): Promise<void> {
+    const calls = this.pendingCalls;
+    this.pendingCalls = [];
+    startHttpCalls(this.deps.httpClient ?? fetchHttpClient, calls, (result) => this.update(result));
     await this.delivery.flush();
     const due = [this.wakeAt, await this.deps.outbox.nextDue()].filter((t): t is number => typeof t === "number");
     await this.deps.alarm.set(due.length > 0 ? Math.min(...due) : null);
@@ -133,7 +164,19 @@ export class WorkflowActor implements WorkflowPeer {
         return this.deps.index.upsert([row.payload as WorkflowSummaryRow]);
       case "index.remove":
         return this.deps.index.remove([(row.payload as { workflowId: string }).workflowId]);
+      default:
+        return deliverWorkflowMessage(this.reach, row as unknown as WorkflowMessage);
     }
+  }
+
+  private get reach(): WorkflowReach {
+    const { deps } = this;
+    return {
+      metadata: deps.metadata,
+      start: (params) => deps.workflow(params.workflowId).start(params),
+      notify: (parentId, outcome) => deps.workflow(parentId).notify(outcome),
+      terminate: (id, reason) => deps.workflow(id).terminate(reason),
+    };
   }
 
   // ---- the peer interface ----
@@ -185,6 +228,17 @@ export class WorkflowActor implements WorkflowPeer {
       const decision = terminateExecution(stored.execution, reason, this.context());
       if (decision) this.stage(stored, decision);
     });
+  }
+
+  notify(outcome: ChildOutcome): Promise<void> {
+    return this.change(
+      async () => {
+        const stored = await this.stored();
+        const decision = stored ? applyChildOutcome(stored.execution, outcome, this.context()) : null;
+        if (stored && decision) this.stage(stored, decision);
+      },
+      { awaitDelivery: false },
+    );
   }
 
   remove(): Promise<void> {

@@ -4,6 +4,7 @@
  * method is safe to call again with the same arguments: deliveries are retried until they are
  * acknowledged.
  */
+import type { ChildOutcome } from "../engine/context.ts";
 import type { StartParams } from "../engine/start.ts";
 import type { PollData, Task, TaskExecLog, TaskResult, TaskResultStatus, Workflow } from "../model/index.ts";
 import type { QueuedMessage } from "./stores.ts";
@@ -17,6 +18,8 @@ export interface WorkflowPeer {
   update(result: TaskResult): Promise<Task>;
   updateByRef(taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined>;
   terminate(reason?: string): Promise<void>;
+  /** A child of this workflow ended (its SUB_WORKFLOW task ends with it). */
+  notify(outcome: ChildOutcome): Promise<void>;
   remove(): Promise<void>;
   decide(): Promise<void>;
   getTask(taskId: string): Promise<Task | null>;
@@ -48,7 +51,7 @@ export interface Peers {
 }
 
 /** The methods a workflow object answers (what an RPC transport may forward). */
-export const WORKFLOW_PEER_METHODS = ["start", "get", "claim", "update", "updateByRef", "terminate", "remove", "decide", "getTask", "addLog", "getLogs"] as const satisfies readonly (keyof WorkflowPeer)[];
+export const WORKFLOW_PEER_METHODS = ["start", "get", "claim", "update", "updateByRef", "terminate", "notify", "remove", "decide", "getTask", "addLog", "getLogs"] as const satisfies readonly (keyof WorkflowPeer)[];
 
 /** The methods a queue object answers. */
 export const QUEUE_PEER_METHODS = ["offer", "remove", "poll", "cancelPoll", "release", "ack", "size", "pollData"] as const satisfies readonly (keyof QueuePeer)[];

@@ -55,6 +55,8 @@ export interface TaskService {
   poll(taskType: string, request: PollRequest): Promise<Task[]>;
   /** Applies a worker's result; returns the task as it now is. Unknown task → NotFound. */
   update(result: TaskResult): Promise<Task>;
+  /** update-v2: applies the result and, if the task ended, hands the worker its next task of that type. */
+  updateAndPoll(result: TaskResult): Promise<{ task: Task; next?: Task }>;
   updateByRef(workflowId: string, taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined>;
   getTask(taskId: string): Promise<Task>;
   addLog(taskId: string, log: string): Promise<void>;

@@ -31,7 +31,7 @@ export interface ExecutionCommit {
 }
 
 export interface OutboxMessage {
-  kind: "queue.offer" | "queue.remove" | "index" | "index.remove";
+  kind: "queue.offer" | "queue.remove" | "index" | "index.remove" | "workflow.start" | "workflow.notify" | "workflow.terminate";
   /** The receiving object, e.g. a queue name. */
   target: string;
   payload: unknown;

@@ -20,6 +20,7 @@ import type { Alarm } from "../../src/ports/alarm.ts";
 import { QUEUE_PEER_METHODS, WORKFLOW_PEER_METHODS, type Peers, type QueuePeer, type WorkflowPeer } from "../../src/ports/peers.ts";
 import type { SqlBackend } from "../../src/store/database.ts";
 import { SqlExecutionStore } from "../../src/store/sql-execution-store.ts";
+import { SqlMetadataStore } from "../../src/store/sql-metadata-store.ts";
 import { SqlIndexStore } from "../../src/store/sql-index-store.ts";
 import { SqlOutboxStore } from "../../src/store/sql-outbox-store.ts";
 import { SqlQueueStore } from "../../src/store/sql-queue-store.ts";
@@ -117,6 +118,8 @@ export class ActorWorld {
       outbox,
       alarm,
       queue: (name) => this.queuePeer(name),
+      workflow: (id) => this.workflowPeer(id),
+      metadata: new SqlMetadataStore(this.d1),
       index: this.index,
       now: this.clock.read,
       random: () => 0,

@@ -6,12 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "bun:test";
 import type { Hono } from "hono";
 import { openDatabase } from "../../adapters/bun/database.ts";
 import { createApp } from "../../src/api/app.ts";
 import { LocalEngine } from "../../src/host/local-engine.ts";
 import { StoreMetadataService } from "../../src/host/metadata-service.ts";
 import { SqlExecutionStore } from "../../src/store/sql-execution-store.ts";
+import { SqlOutboxStore } from "../../src/store/sql-outbox-store.ts";
 import { SqlMetadataStore } from "../../src/store/sql-metadata-store.ts";
 import { SqlQueueStore } from "../../src/store/sql-queue-store.ts";
 
@@ -31,6 +33,7 @@ export async function createAppFixture(): Promise<AppFixture> {
   const metadataStore = new SqlMetadataStore(database.backend);
   const engine = new LocalEngine({
     executions: new SqlExecutionStore(database.backend),
+    outbox: new SqlOutboxStore(database.backend),
     queues: new SqlQueueStore(database.backend),
     metadata: metadataStore,
   });
@@ -62,4 +65,15 @@ export function nullPaths(value: unknown, path = "$"): string[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => nullPaths(item, `${path}[${i}]`));
   if (typeof value === "object") return Object.entries(value as object).flatMap(([k, v]) => nullPaths(v, `${path}.${k}`));
   return [];
+}
+
+/** Asserts a Conductor error answer with this status and returns its body. */
+export async function expectError(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  const body = await res.json();
+  // Plain checks: bun's toMatchObject overwrites matched fields with the asymmetric matchers.
+  expect(body.status).toBe(status);
+  expect(typeof body.message).toBe("string");
+  expect(body.retryable).toBe(false);
+  return body;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { createAppFixture, nullPaths, type AppFixture } from "../../../test/support/app-fixture.ts";
+import { createAppFixture, expectError, nullPaths, type AppFixture } from "../../../test/support/app-fixture.ts";
 
 let f: AppFixture;
 beforeEach(async () => {
@@ -36,16 +36,6 @@ async function pollOne(type: string, query = "workerid=w1") {
 
 async function workflow(id: string) {
   return (await f.call("GET", `/api/workflow/${id}`)).json();
-}
-
-async function expectError(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  const body = await res.json();
-  // Plain checks: bun's toMatchObject overwrites matched fields with the asymmetric matchers.
-  expect(body.status).toBe(status);
-  expect(typeof body.message).toBe("string");
-  expect(body.retryable).toBe(false);
-  return body;
 }
 
 const paths = (body: { validationErrors?: { path: string }[] }) => (body.validationErrors ?? []).map((e) => e.path);

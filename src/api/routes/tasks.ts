@@ -1,7 +1,7 @@
 /** /api/tasks: the worker protocol (poll, update) and task inspection. */
 import { Hono, type Context } from "hono";
 import { InvalidInput } from "../../errors.ts";
-import { isTerminalTaskStatus, TaskResultSchema, TaskResultStatusSchema } from "../../model/index.ts";
+import { TaskResultSchema, TaskResultStatusSchema } from "../../model/index.ts";
 import type { TaskService } from "../../ports/services.ts";
 import { objectBody, parseBody, parseParam, plainText, queryInt } from "../request.ts";
 
@@ -34,10 +34,7 @@ export function taskRoutes(tasks: TaskService): Hono {
   });
   // Update, then hand the worker its next task of the same type in the same round trip.
   app.post("/update-v2", async (c) => {
-    const result = await parseBody(c, TaskResultSchema, "TaskResult");
-    const task = await tasks.update(result);
-    if (!isTerminalTaskStatus(task.status)) return c.body(null, 204);
-    const [next] = await tasks.poll(task.taskType, { workerId: result.workerId, domain: task.domain, count: 1, timeoutMs: 0 });
+    const { next } = await tasks.updateAndPoll(await parseBody(c, TaskResultSchema, "TaskResult"));
     return next ? c.json(next) : c.body(null, 204);
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { createAppFixture, nullPaths, type AppFixture } from "../../../test/support/app-fixture.ts";
+import { createAppFixture, expectError, nullPaths, type AppFixture } from "../../../test/support/app-fixture.ts";
 
 let f: AppFixture;
 beforeEach(async () => {
@@ -46,16 +46,6 @@ async function work(type: string, status = "COMPLETED", outputData: Record<strin
   const res = await f.call("POST", "/api/tasks", { workflowInstanceId: task.workflowInstanceId, taskId: task.taskId, status, outputData });
   expect(res.status).toBe(200);
   return task;
-}
-
-async function expectError(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  const body = await res.json();
-  // Plain checks: bun's toMatchObject overwrites matched fields with the asymmetric matchers.
-  expect(body.status).toBe(status);
-  expect(typeof body.message).toBe("string");
-  expect(body.retryable).toBe(false);
-  return body;
 }
 
 describe("POST /api/workflow", () => {

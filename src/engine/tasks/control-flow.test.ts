@@ -188,3 +188,18 @@ describe("WAIT, HUMAN and DYNAMIC", () => {
     expect(decision.effects[0]).toMatchObject({ type: "enqueue", queueName: "resize" });
   });
 });
+
+describe("EVENT", () => {
+  test("records the event it would publish, with the workflow's identity, and completes", () => {
+    const { execution } = run([{ name: "e", taskReferenceName: "notify", type: "EVENT", sink: "conductor", inputParameters: { order: "${workflow.input.order}" } }], { order: 7 });
+    expect(byRef(execution, "notify")).toMatchObject({
+      status: "COMPLETED",
+      outputData: { order: 7, workflowInstanceId: "wf", workflowType: "flow", event_produced: "conductor:flow:notify" },
+    });
+  });
+
+  test("sink conductor:name names a queue of this workflow; other sinks are kept as given", () => {
+    expect(byRef(run([{ name: "e", taskReferenceName: "e", type: "EVENT", sink: "conductor:done" }]).execution, "e").outputData?.event_produced).toBe("conductor:flow:done");
+    expect(byRef(run([{ name: "e", taskReferenceName: "e", type: "EVENT", sink: "sqs:orders" }]).execution, "e").outputData?.event_produced).toBe("sqs:orders");
+  });
+});

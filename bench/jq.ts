@@ -1,0 +1,72 @@
+/**
+ * `bun bench/jq.ts`: what a JSON_JQ_TRANSFORM's jq costs (src/jq/jqjs.ts: jqjs, jq in plain
+ * JavaScript, as both the Bun server and the Worker run it). Prints p50/p99 in µs; no thresholds.
+ *
+ *   run        a typical transform, program already compiled (the steady state: programs are
+ *              cached), input copied in, outputs checked out
+ *   compile    the first run of a new program (jqjs parses it; Baton checks the tree)
+ *   budget     how long the default step budget lasts on a loop that spends all of it, i.e. the
+ *              longest a runaway program holds the thread
+ *
+ * Environment: BENCH_JQ_RUNS=20000, BENCH_JQ_COMPILES=300.
+ */
+import { createJq, DEFAULT_MAX_STEPS } from "../src/jq/jqjs.ts";
+import { fmt, summarize } from "./lib/stats.ts";
+
+const RUNS = Number(process.env.BENCH_JQ_RUNS ?? 20_000);
+const COMPILES = Number(process.env.BENCH_JQ_COMPILES ?? 300);
+
+// A JSON_JQ_TRANSFORM as workflows write them: reshape a worker's output.
+const query = '.orders | map(select(.status == "paid") | {id, total: (.items | map(.price * .qty) | add), customer: "\\(.customer.first) \\(.customer.last)"}) | {count: length, revenue: (map(.total) | add), orders: .}';
+const input = {
+  orders: Array.from({ length: 10 }, (_, i) => ({
+    id: `o-${i}`,
+    status: i % 3 === 0 ? "pending" : "paid",
+    customer: { first: "Ada", last: `Lovelace${i}` },
+    items: Array.from({ length: 3 }, (_, j) => ({ sku: `s-${j}`, price: 9.5 + j, qty: 1 + ((i + j) % 4) })),
+  })),
+};
+const conductorQuery = "{ key3: (.key1.value1 + .key2.value2) }";
+const conductorInput = { key1: { value1: ["a", "b"] }, key2: { value2: ["c", "d"] } };
+const bigInput = { items: Array.from({ length: 1000 }, (_, i) => ({ id: i, tags: ["x", "y"], price: i / 10 })) };
+const bigQuery = "[.items[] | select(.price > 50) | {id, n: (.tags | length)}] | length";
+
+function measure(fn: (i: number) => void, n: number): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn(i);
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return samples;
+}
+
+function line(label: string, samples: number[]): void {
+  const s = summarize(samples);
+  console.log(`${label.padEnd(44)} n=${String(s.n).padStart(6)}  p50 ${fmt(s.p50).padStart(9)} µs  p99 ${fmt(s.p99).padStart(9)} µs  mean ${fmt(s.mean).padStart(9)} µs`);
+}
+
+const t0 = performance.now();
+const jq = createJq();
+console.log(`jqjs (@michaelhomer/jqjs) on Bun ${Bun.version}; createJq: ${fmt(performance.now() - t0, 2)} ms`);
+console.log(`input: ${JSON.stringify(input).length} bytes of JSON; output: ${JSON.stringify(jq.run(query, input)).length} bytes`);
+
+// Warm up the engine's tiers before measuring.
+measure(() => jq.run(query, input), 2000);
+measure(() => jq.run(conductorQuery, conductorInput), 2000);
+
+line("run: typical transform (10 orders)", measure(() => jq.run(query, input), RUNS));
+line("run: Conductor's example (key3: a + b)", measure(() => jq.run(conductorQuery, conductorInput), RUNS));
+line("run: identity on the same input", measure(() => jq.run(".", input), RUNS));
+line("run: filter 1,000 items", measure(() => jq.run(bigQuery, bigInput), Math.ceil(RUNS / 20)));
+line("compile: a new program (first run)", measure((i) => jq.run(`${conductorQuery} | .n = ${i}`, conductorInput), COMPILES));
+
+const loop = measure(() => {
+  try {
+    jq.run("until(false; .)", null);
+  } catch {
+    // the budget ran out, as intended
+  }
+}, 10);
+const ms = summarize(loop).p50! / 1000;
+console.log(`budget: the default ${DEFAULT_MAX_STEPS.toLocaleString("en-US")} steps last ${fmt(ms)} ms on a runaway loop (${fmt((DEFAULT_MAX_STEPS / ms) * 1000 / 1e6, 1)} million steps/s)`);

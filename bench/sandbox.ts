@@ -1,0 +1,91 @@
+/**
+ * `bun bench/sandbox.ts`: what an INLINE script costs on Bun (adapters/bun/sandbox.ts: QuickJS as
+ * wasm, a fresh context per evaluation). Prints p50/p99 in µs; no thresholds.
+ *
+ *   inline     a typical INLINE expression over a typical input: context, prelude, `$` in,
+ *              evaluation, result out
+ *   small      `$.value * 2` over `{value: 21}`: the fixed cost of an evaluation
+ *   switch     a SWITCH-style condition
+ *   context    what the fresh context alone costs (newContext + dispose, no script)
+ *   instance   a new QuickJS instance (what replacing a failed or grown one costs, off the hot path)
+ *   ops        interpreter work per second, from a loop that spends its whole operation budget
+ *
+ * Environment: BENCH_SANDBOX_RUNS=20000.
+ */
+import { createSandbox } from "../adapters/bun/sandbox.ts";
+import variant from "@jitl/quickjs-wasmfile-release-sync";
+import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
+import { ScriptError } from "../src/ports/sandbox.ts";
+import { createQuickJSSandbox, DEFAULT_LIMITS } from "../src/sandbox/quickjs-sandbox.ts";
+import { fmt, summarize } from "./lib/stats.ts";
+
+const RUNS = Number(process.env.BENCH_SANDBOX_RUNS ?? 20_000);
+
+// An INLINE as workflows write them: reshape a worker's output.
+const script = `(function () {
+  const paid = $.orders.filter(o => o.status === "paid");
+  return { count: paid.length, revenue: paid.reduce((sum, o) => sum + o.items.reduce((s, i) => s + i.price * i.qty, 0), 0), ids: paid.map(o => o.id) };
+})()`;
+const input = {
+  orders: Array.from({ length: 10 }, (_, i) => ({
+    id: `o-${i}`,
+    status: i % 3 === 0 ? "pending" : "paid",
+    customer: { first: "Ada", last: `Lovelace${i}` },
+    items: Array.from({ length: 3 }, (_, j) => ({ sku: `s-${j}`, price: 9.5 + j, qty: 1 + ((i + j) % 4) })),
+  })),
+};
+
+function measure(fn: () => void, n: number): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return samples;
+}
+
+function line(label: string, samples: number[]): void {
+  const s = summarize(samples);
+  console.log(`${label.padEnd(44)} n=${String(s.n).padStart(6)}  p50 ${fmt(s.p50).padStart(9)} µs  p99 ${fmt(s.p99).padStart(9)} µs  mean ${fmt(s.mean).padStart(9)} µs`);
+}
+
+const t0 = performance.now();
+const sandbox = await createSandbox();
+console.log(`QuickJS (quickjs-emscripten 0.32.0, release-sync wasm) on Bun ${Bun.version}; module compile + first instance: ${fmt(performance.now() - t0)} ms`);
+console.log(`input: ${JSON.stringify(input).length} bytes of JSON; result: ${JSON.stringify(sandbox.evaluate(script, { $: input }))}`);
+
+const inline = () => sandbox.evaluate(script, { $: input });
+const small = () => sandbox.evaluate("$.value * 2", { $: { value: 21 } });
+const condition = () => sandbox.evaluate("$.amount > 100 ? 'big' : 'small'", { $: { amount: 500 } });
+
+// Warm up the engine's tiers before measuring.
+measure(inline, 2000);
+measure(small, 2000);
+
+line("inline: typical INLINE (10 orders)", measure(inline, RUNS));
+line("small: $.value * 2", measure(small, RUNS));
+line("switch: $.amount > 100 ? 'big' : 'small'", measure(condition, RUNS));
+
+// The context alone, on a bare runtime of the same build.
+const wasm = await WebAssembly.compile(await Bun.file(Bun.resolveSync("@jitl/quickjs-wasmfile-release-sync/wasm", import.meta.dir)).arrayBuffer());
+const runtime = (await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm }))).newRuntime();
+measure(() => runtime.newContext().dispose(), 2000);
+line("context: newContext + dispose", measure(() => runtime.newContext().dispose(), RUNS));
+
+const instances: number[] = [];
+for (let i = 0; i < 50; i++) {
+  const t = performance.now();
+  await createQuickJSSandbox(wasm);
+  instances.push((performance.now() - t) * 1000);
+}
+line("instance: a new QuickJS instance", instances.slice(10));
+
+const started = performance.now();
+try {
+  sandbox.evaluate("let n = 0; while (true) n++", { $: {} });
+} catch (error) {
+  if (!(error instanceof ScriptError) || error.kind !== "limit") throw error;
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(`ops: an infinite loop is stopped after ${fmt(seconds * 1000)} ms (${DEFAULT_LIMITS.operationChecks} interrupt polls)`);
