@@ -11,7 +11,7 @@
  * Environment: BENCH_JQ_RUNS=20000, BENCH_JQ_COMPILES=300.
  */
 import { createJq, DEFAULT_MAX_STEPS } from "../src/jq/jqjs.ts";
-import { fmt, summarize } from "./lib/stats.ts";
+import { fmt, measureMicros, microsLine, summarize } from "./lib/stats.ts";
 
 const RUNS = Number(process.env.BENCH_JQ_RUNS ?? 20_000);
 const COMPILES = Number(process.env.BENCH_JQ_COMPILES ?? 300);
@@ -31,37 +31,22 @@ const conductorInput = { key1: { value1: ["a", "b"] }, key2: { value2: ["c", "d"
 const bigInput = { items: Array.from({ length: 1000 }, (_, i) => ({ id: i, tags: ["x", "y"], price: i / 10 })) };
 const bigQuery = "[.items[] | select(.price > 50) | {id, n: (.tags | length)}] | length";
 
-function measure(fn: (i: number) => void, n: number): number[] {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn(i);
-    samples.push((performance.now() - t0) * 1000);
-  }
-  return samples;
-}
-
-function line(label: string, samples: number[]): void {
-  const s = summarize(samples);
-  console.log(`${label.padEnd(44)} n=${String(s.n).padStart(6)}  p50 ${fmt(s.p50).padStart(9)} µs  p99 ${fmt(s.p99).padStart(9)} µs  mean ${fmt(s.mean).padStart(9)} µs`);
-}
-
 const t0 = performance.now();
 const jq = createJq();
 console.log(`jqjs (@michaelhomer/jqjs) on Bun ${Bun.version}; createJq: ${fmt(performance.now() - t0, 2)} ms`);
 console.log(`input: ${JSON.stringify(input).length} bytes of JSON; output: ${JSON.stringify(jq.run(query, input)).length} bytes`);
 
 // Warm up the engine's tiers before measuring.
-measure(() => jq.run(query, input), 2000);
-measure(() => jq.run(conductorQuery, conductorInput), 2000);
+measureMicros(() => jq.run(query, input), 2000);
+measureMicros(() => jq.run(conductorQuery, conductorInput), 2000);
 
-line("run: typical transform (10 orders)", measure(() => jq.run(query, input), RUNS));
-line("run: Conductor's example (key3: a + b)", measure(() => jq.run(conductorQuery, conductorInput), RUNS));
-line("run: identity on the same input", measure(() => jq.run(".", input), RUNS));
-line("run: filter 1,000 items", measure(() => jq.run(bigQuery, bigInput), Math.ceil(RUNS / 20)));
-line("compile: a new program (first run)", measure((i) => jq.run(`${conductorQuery} | .n = ${i}`, conductorInput), COMPILES));
+console.log(microsLine("run: typical transform (10 orders)", measureMicros(() => jq.run(query, input), RUNS)));
+console.log(microsLine("run: Conductor's example (key3: a + b)", measureMicros(() => jq.run(conductorQuery, conductorInput), RUNS)));
+console.log(microsLine("run: identity on the same input", measureMicros(() => jq.run(".", input), RUNS)));
+console.log(microsLine("run: filter 1,000 items", measureMicros(() => jq.run(bigQuery, bigInput), Math.ceil(RUNS / 20))));
+console.log(microsLine("compile: a new program (first run)", measureMicros((i) => jq.run(`${conductorQuery} | .n = ${i}`, conductorInput), COMPILES)));
 
-const loop = measure(() => {
+const loop = measureMicros(() => {
   try {
     jq.run("until(false; .)", null);
   } catch {

@@ -17,7 +17,7 @@ import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { ScriptError } from "../src/ports/sandbox.ts";
 import { createQuickJSSandbox, DEFAULT_LIMITS } from "../src/sandbox/quickjs-sandbox.ts";
-import { fmt, summarize } from "./lib/stats.ts";
+import { fmt, measureMicros, microsLine, summarize } from "./lib/stats.ts";
 
 const RUNS = Number(process.env.BENCH_SANDBOX_RUNS ?? 20_000);
 
@@ -35,21 +35,6 @@ const input = {
   })),
 };
 
-function measure(fn: () => void, n: number): number[] {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push((performance.now() - t0) * 1000);
-  }
-  return samples;
-}
-
-function line(label: string, samples: number[]): void {
-  const s = summarize(samples);
-  console.log(`${label.padEnd(44)} n=${String(s.n).padStart(6)}  p50 ${fmt(s.p50).padStart(9)} µs  p99 ${fmt(s.p99).padStart(9)} µs  mean ${fmt(s.mean).padStart(9)} µs`);
-}
-
 const t0 = performance.now();
 const sandbox = await createSandbox();
 console.log(`QuickJS (quickjs-emscripten 0.32.0, release-sync wasm) on Bun ${Bun.version}; module compile + first instance: ${fmt(performance.now() - t0)} ms`);
@@ -60,18 +45,18 @@ const small = () => sandbox.evaluate("$.value * 2", { $: { value: 21 } });
 const condition = () => sandbox.evaluate("$.amount > 100 ? 'big' : 'small'", { $: { amount: 500 } });
 
 // Warm up the engine's tiers before measuring.
-measure(inline, 2000);
-measure(small, 2000);
+measureMicros(inline, 2000);
+measureMicros(small, 2000);
 
-line("inline: typical INLINE (10 orders)", measure(inline, RUNS));
-line("small: $.value * 2", measure(small, RUNS));
-line("switch: $.amount > 100 ? 'big' : 'small'", measure(condition, RUNS));
+console.log(microsLine("inline: typical INLINE (10 orders)", measureMicros(inline, RUNS)));
+console.log(microsLine("small: $.value * 2", measureMicros(small, RUNS)));
+console.log(microsLine("switch: $.amount > 100 ? 'big' : 'small'", measureMicros(condition, RUNS)));
 
 // The context alone, on a bare runtime of the same build.
 const wasm = await WebAssembly.compile(await Bun.file(Bun.resolveSync("@jitl/quickjs-wasmfile-release-sync/wasm", import.meta.dir)).arrayBuffer());
 const runtime = (await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm }))).newRuntime();
-measure(() => runtime.newContext().dispose(), 2000);
-line("context: newContext + dispose", measure(() => runtime.newContext().dispose(), RUNS));
+measureMicros(() => runtime.newContext().dispose(), 2000);
+console.log(microsLine("context: newContext + dispose", measureMicros(() => runtime.newContext().dispose(), RUNS)));
 
 const instances: number[] = [];
 for (let i = 0; i < 50; i++) {
@@ -79,7 +64,7 @@ for (let i = 0; i < 50; i++) {
   await createQuickJSSandbox(wasm);
   instances.push((performance.now() - t) * 1000);
 }
-line("instance: a new QuickJS instance", instances.slice(10));
+console.log(microsLine("instance: a new QuickJS instance", instances.slice(10)));
 
 const started = performance.now();
 try {

@@ -39,3 +39,20 @@ export function wallNow(): number {
 export function verdict(ok: boolean | undefined): string {
   return ok === undefined ? "n/a" : ok ? "PASS" : "MISS";
 }
+
+/** Runs `fn` n times and returns each run's duration in microseconds. */
+export function measureMicros(fn: (i: number) => void, n: number): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn(i);
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return samples;
+}
+
+/** One printed line: n, p50, p99 and mean of samples in microseconds. */
+export function microsLine(label: string, samples: number[]): string {
+  const s = summarize(samples);
+  return `${label.padEnd(44)} n=${String(s.n).padStart(6)}  p50 ${fmt(s.p50).padStart(9)} µs  p99 ${fmt(s.p99).padStart(9)} µs  mean ${fmt(s.mean).padStart(9)} µs`;
+}

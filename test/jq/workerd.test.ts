@@ -4,49 +4,28 @@
  * miniflare. Runs the whole table of cases.ts, the error cases, and the limits.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Log, LogLevel, Miniflare } from "miniflare";
+import { startProbeWorker, type ProbeWorker } from "../support/probe-worker.ts";
 import { DEFAULT_MAX_STEPS } from "../../src/jq/jqjs.ts";
 import { cases, errorCases } from "./cases.ts";
 
-const ROOT = join(import.meta.dir, "..", "..");
 type Result = { ok: true; outputs: unknown[] } | { ok: false; error: { kind: string; message: string } };
 
-let outdir: string;
-let mf: Miniflare;
+let worker: ProbeWorker;
 
 async function post<T>(body: unknown): Promise<T> {
-  const res = await mf.dispatchFetch("http://jq.test/", { method: "POST", body: JSON.stringify(body) });
+  const res = await worker.mf.dispatchFetch("http://jq.test/", { method: "POST", body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), "baton-jq-worker-"));
-  const wrangler = Bun.spawn(
-    [join(ROOT, "node_modules", ".bin", "wrangler"), "deploy", "--dry-run", "--outdir", outdir, "--config", join(import.meta.dir, "worker", "wrangler.toml")],
-    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-  );
-  const [code, out, err] = await Promise.all([wrangler.exited, new Response(wrangler.stdout).text(), new Response(wrangler.stderr).text()]);
-  if (code !== 0) throw new Error(`wrangler failed (${code}):\n${out}\n${err}`);
+  worker = await startProbeWorker(join(import.meta.dir, "worker", "wrangler.toml"), "index.js");
   // Plain JavaScript: one module, nothing beside it to load.
-  expect(readdirSync(outdir).filter((f) => !f.endsWith(".map") && f !== "README.md")).toEqual(["index.js"]);
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: outdir,
-    scriptPath: join(outdir, "index.js"),
-    compatibilityDate: "2026-04-20",
-    log: new Log(LogLevel.WARN),
-  });
-  await mf.ready;
+  expect(worker.files).toEqual(["index.js"]);
 }, 120_000);
 
-afterAll(async () => {
-  await mf?.dispose();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-});
+afterAll(() => worker?.dispose());
 
 describe("jq in workerd", () => {
   test("a Conductor transform, one request", async () => {

@@ -4,13 +4,10 @@
  * served by miniflare. Holds workerd to the table of cases.ts, the limits, and recovery.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Log, LogLevel, Miniflare } from "miniflare";
+import { startProbeWorker, type ProbeWorker } from "../support/probe-worker.ts";
 import { allowedGlobals, errorCases, globalsScript, resultCases } from "./cases.ts";
 
-const ROOT = join(import.meta.dir, "..", "..");
 const MEMORY_BUDGET = 32 * 1024 * 1024; // DEFAULT_LIMITS.memoryBytes
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: { kind: string; message: string } };
@@ -22,13 +19,12 @@ interface Answer {
   outcomes?: Outcome[];
 }
 
-let outdir: string;
-let mf: Miniflare;
+let worker: ProbeWorker;
 let served = 0;
 
 /** One request; checks that the same isolate answered it (its count of requests went up by one). */
 async function post(body: unknown): Promise<Answer> {
-  const res = await mf.dispatchFetch("http://sandbox.test/", { method: "POST", body: JSON.stringify(body) });
+  const res = await worker.mf.dispatchFetch("http://sandbox.test/", { method: "POST", body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   const answer = (await res.json()) as Answer;
   expect(answer.served).toBe(++served);
@@ -47,31 +43,12 @@ async function expectHealthy(): Promise<void> {
 }
 
 beforeAll(async () => {
-  outdir = mkdtempSync(join(tmpdir(), "baton-sandbox-worker-"));
-  const wrangler = Bun.spawn(
-    [join(ROOT, "node_modules", ".bin", "wrangler"), "deploy", "--dry-run", "--outdir", outdir, "--config", join(import.meta.dir, "worker", "wrangler.toml")],
-    { cwd: ROOT, stdout: "pipe", stderr: "pipe" },
-  );
-  const [code, out, err] = await Promise.all([wrangler.exited, new Response(wrangler.stdout).text(), new Response(wrangler.stderr).text()]);
-  if (code !== 0) throw new Error(`wrangler failed (${code}):\n${out}\n${err}`);
+  worker = await startProbeWorker(join(import.meta.dir, "worker", "wrangler.toml"), "worker.js");
   // wrangler's default rules emit the .wasm beside the entry module, to be loaded as a compiled module.
-  expect(readdirSync(outdir).some((f) => f.endsWith("emscripten-module.wasm"))).toBe(true);
-  mf = new Miniflare({
-    modules: true,
-    modulesRoot: outdir,
-    scriptPath: join(outdir, "worker.js"),
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: "2026-04-20",
-    cf: false,
-    log: new Log(LogLevel.WARN),
-  });
-  await mf.ready;
+  expect(worker.files.some((f) => f.endsWith("emscripten-module.wasm"))).toBe(true);
 }, 120_000);
 
-afterAll(async () => {
-  await mf?.dispose();
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
-});
+afterAll(() => worker?.dispose());
 
 describe("the sandbox in workerd", () => {
   test("every result case, in one request", async () => {
