@@ -17,60 +17,59 @@ import variant from "@jitl/quickjs-wasmfile-release-sync";
 import { newQuickJSWASMModuleFromVariant, newVariant } from "quickjs-emscripten-core";
 import { ScriptError } from "../src/ports/sandbox.ts";
 import { createQuickJSSandbox, DEFAULT_LIMITS } from "../src/sandbox/quickjs-sandbox.ts";
-import { fmt, measureMicros, microsLine, summarize } from "./lib/stats.ts";
+import { fmt, measureMicros, microsLine, summarize, type Summary } from "./lib/stats.ts";
+import { TYPICAL_INPUT as input, TYPICAL_SCRIPT as script } from "./lib/typical.ts";
 
 const RUNS = Number(process.env.BENCH_SANDBOX_RUNS ?? 20_000);
 
-// An INLINE as workflows write them: reshape a worker's output.
-const script = `(function () {
-  const paid = $.orders.filter(o => o.status === "paid");
-  return { count: paid.length, revenue: paid.reduce((sum, o) => sum + o.items.reduce((s, i) => s + i.price * i.qty, 0), 0), ids: paid.map(o => o.id) };
-})()`;
-const input = {
-  orders: Array.from({ length: 10 }, (_, i) => ({
-    id: `o-${i}`,
-    status: i % 3 === 0 ? "pending" : "paid",
-    customer: { first: "Ada", last: `Lovelace${i}` },
-    items: Array.from({ length: 3 }, (_, j) => ({ sku: `s-${j}`, price: 9.5 + j, qty: 1 + ((i + j) % 4) })),
-  })),
-};
-
-const t0 = performance.now();
-const sandbox = await createSandbox();
-console.log(`QuickJS (quickjs-emscripten 0.32.0, release-sync wasm) on Bun ${Bun.version}; module compile + first instance: ${fmt(performance.now() - t0)} ms`);
-console.log(`input: ${JSON.stringify(input).length} bytes of JSON; result: ${JSON.stringify(sandbox.evaluate(script, { $: input }))}`);
-
-const inline = () => sandbox.evaluate(script, { $: input });
-const small = () => sandbox.evaluate("$.value * 2", { $: { value: 21 } });
-const condition = () => sandbox.evaluate("$.amount > 100 ? 'big' : 'small'", { $: { amount: 500 } });
-
-// Warm up the engine's tiers before measuring.
-measureMicros(inline, 2000);
-measureMicros(small, 2000);
-
-console.log(microsLine("inline: typical INLINE (10 orders)", measureMicros(inline, RUNS)));
-console.log(microsLine("small: $.value * 2", measureMicros(small, RUNS)));
-console.log(microsLine("switch: $.amount > 100 ? 'big' : 'small'", measureMicros(condition, RUNS)));
-
-// The context alone, on a bare runtime of the same build.
-const wasm = await WebAssembly.compile(await Bun.file(Bun.resolveSync("@jitl/quickjs-wasmfile-release-sync/wasm", import.meta.dir)).arrayBuffer());
-const runtime = (await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm }))).newRuntime();
-measureMicros(() => runtime.newContext().dispose(), 2000);
-console.log(microsLine("context: newContext + dispose", measureMicros(() => runtime.newContext().dispose(), RUNS)));
-
-const instances: number[] = [];
-for (let i = 0; i < 50; i++) {
-  const t = performance.now();
-  await createQuickJSSandbox(wasm);
-  instances.push((performance.now() - t) * 1000);
+/** The typical INLINE (bench/lib/typical.ts) in this process, warmed up: µs per evaluation (bench/run.ts's `system` section). */
+export async function measureTypicalInline(runs = RUNS): Promise<Summary> {
+  const sandbox = await createSandbox();
+  const inline = () => sandbox.evaluate(script, { $: input });
+  measureMicros(inline, 2000);
+  return summarize(measureMicros(inline, runs));
 }
-console.log(microsLine("instance: a new QuickJS instance", instances.slice(10)));
 
-const started = performance.now();
-try {
-  sandbox.evaluate("let n = 0; while (true) n++", { $: {} });
-} catch (error) {
-  if (!(error instanceof ScriptError) || error.kind !== "limit") throw error;
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const sandbox = await createSandbox();
+  console.log(`QuickJS (quickjs-emscripten 0.32.0, release-sync wasm) on Bun ${Bun.version}; module compile + first instance: ${fmt(performance.now() - t0)} ms`);
+  console.log(`input: ${JSON.stringify(input).length} bytes of JSON; result: ${JSON.stringify(sandbox.evaluate(script, { $: input }))}`);
+
+  const inline = () => sandbox.evaluate(script, { $: input });
+  const small = () => sandbox.evaluate("$.value * 2", { $: { value: 21 } });
+  const condition = () => sandbox.evaluate("$.amount > 100 ? 'big' : 'small'", { $: { amount: 500 } });
+
+  // Warm up the engine's tiers before measuring.
+  measureMicros(inline, 2000);
+  measureMicros(small, 2000);
+
+  console.log(microsLine("inline: typical INLINE (10 orders)", measureMicros(inline, RUNS)));
+  console.log(microsLine("small: $.value * 2", measureMicros(small, RUNS)));
+  console.log(microsLine("switch: $.amount > 100 ? 'big' : 'small'", measureMicros(condition, RUNS)));
+
+  // The context alone, on a bare runtime of the same build.
+  const wasm = await WebAssembly.compile(await Bun.file(Bun.resolveSync("@jitl/quickjs-wasmfile-release-sync/wasm", import.meta.dir)).arrayBuffer());
+  const runtime = (await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmModule: wasm }))).newRuntime();
+  measureMicros(() => runtime.newContext().dispose(), 2000);
+  console.log(microsLine("context: newContext + dispose", measureMicros(() => runtime.newContext().dispose(), RUNS)));
+
+  const instances: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    await createQuickJSSandbox(wasm);
+    instances.push((performance.now() - t) * 1000);
+  }
+  console.log(microsLine("instance: a new QuickJS instance", instances.slice(10)));
+
+  const started = performance.now();
+  try {
+    sandbox.evaluate("let n = 0; while (true) n++", { $: {} });
+  } catch (error) {
+    if (!(error instanceof ScriptError) || error.kind !== "limit") throw error;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`ops: an infinite loop is stopped after ${fmt(seconds * 1000)} ms (${DEFAULT_LIMITS.operationChecks} interrupt polls)`);
 }
-const seconds = (performance.now() - started) / 1000;
-console.log(`ops: an infinite loop is stopped after ${fmt(seconds * 1000)} ms (${DEFAULT_LIMITS.operationChecks} interrupt polls)`);
+
+if (import.meta.main) await main();

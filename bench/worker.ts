@@ -5,7 +5,9 @@
  * task returned by update-v2 is run at once without polling again.
  *
  * Spawned by bench/run.ts with IPC. Environment: BENCH_BASE_URL, BENCH_MODE (throughput|trace),
- * BENCH_CONCURRENCY, BENCH_POLL_TIMEOUT, BENCH_WORKER_ID.
+ * BENCH_CONCURRENCY, BENCH_POLL_TIMEOUT, BENCH_WORKER_ID, BENCH_TASK_TYPE (the one task type it
+ * polls, default `bench_task`), BENCH_LAST_REF (the reference name whose completion means the
+ * workflow is done, default the chain's last task).
  *
  * trace mode runs one slot and reports per-request timings: the wake-up of a parked long poll
  * and the round trip of each update-v2 that hands back the workflow's next task.
@@ -27,13 +29,15 @@ const mode = process.env.BENCH_MODE ?? "throughput";
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const pollTimeout = Number(process.env.BENCH_POLL_TIMEOUT ?? 1000);
 const workerId = process.env.BENCH_WORKER_ID ?? `bench-${process.pid}`;
+const taskType = process.env.BENCH_TASK_TYPE || TASK_TYPE;
+const lastRef = process.env.BENCH_LAST_REF || LAST_REF;
 const send = (message: unknown) => process.send!(message);
 
 const counters = { polls: 0, emptyPolls: 0, polledTasks: 0, updates: 0, v2Hits: 0, errors: 0 };
 let stopping = false;
 
 async function poll(count: number, timeout: number): Promise<PolledTask[]> {
-  const url = `${baseUrl}/api/tasks/poll/batch/${TASK_TYPE}?count=${count}&timeout=${timeout}&workerid=${workerId}`;
+  const url = `${baseUrl}/api/tasks/poll/batch/${taskType}?count=${count}&timeout=${timeout}&workerid=${workerId}`;
   for (;;) {
     try {
       const res = await fetch(url);
@@ -95,7 +99,7 @@ async function runChain(first: PolledTask): Promise<void> {
     const current: PolledTask = task;
     task = await complete(current);
     // update-v2 answers after the update committed, so the workflow is COMPLETED by now.
-    if (current.referenceTaskName === LAST_REF) finished.push([current.workflowInstanceId, wallNow(), current.inputData?.n ?? 0]);
+    if (current.referenceTaskName === lastRef) finished.push([current.workflowInstanceId, wallNow(), current.inputData?.n ?? 0]);
   }
   busy--;
   slotFreed?.();

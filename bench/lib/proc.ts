@@ -77,3 +77,34 @@ export async function waitForQuiet(maxWaitMs = 30_000, threshold = 0.15): Promis
     if (busy < threshold || Date.now() >= deadline) return busy;
   }
 }
+
+export interface CpuWindow {
+  /** The measured window's length in seconds (`performance.now()`). */
+  seconds: number;
+  server: number;
+  workers: number;
+  /** This process (the starter, the coordinator). */
+  own: number;
+  /** Everything else the machine ran meanwhile (other users' jobs, the kernel): noise. */
+  other: number;
+}
+
+/**
+ * Opens a CPU-accounting window over the server, the worker processes and this process; the
+ * function it returns closes it and says what each used (CPU seconds).
+ */
+export function cpuWindow(serverPid: number, workerPids: number[] = []): () => CpuWindow {
+  const sum = (pids: number[]) => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
+  const t0 = performance.now();
+  const server0 = cpuSeconds(serverPid);
+  const workers0 = sum(workerPids);
+  const machine0 = machineBusySeconds();
+  const own0 = ownCpuSeconds();
+  return () => {
+    const server = cpuSeconds(serverPid) - server0;
+    const workers = sum(workerPids) - workers0;
+    const own = ownCpuSeconds() - own0;
+    const machine = machineBusySeconds() - machine0;
+    return { seconds: (performance.now() - t0) / 1000, server, workers, own, other: machine - server - workers - own };
+  };
+}

@@ -6,10 +6,11 @@
  * mostly queueing). Paced, it sends starts on a fixed schedule (open loop) so latency is measured
  * below saturation.
  */
-import { spawnChild, type Child, type Message } from "../lib/children.ts";
+import { fetchWorkflows, startUnmeasured, startWorkflows, timesOut, withDeadline } from "../lib/client.ts";
 import { registerDefinitions, startRequest, TASKS_PER_WORKFLOW } from "../lib/definitions.ts";
-import { cpuSeconds, machineBusySeconds, ownCpuSeconds, peakRssMb } from "../lib/proc.ts";
-import { postJson, startBatonServer, type BenchServer, type SqlTally } from "../lib/server.ts";
+import { cpuWindow, peakRssMb } from "../lib/proc.ts";
+import { startBatonServer, type BenchServer, type SqlTally } from "../lib/server.ts";
+import { WorkerPool } from "../lib/worker-pool.ts";
 import { summarize, wallNow, type Summary } from "../lib/stats.ts";
 
 /** Workflows run before measuring. */
@@ -105,118 +106,42 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
         ...(o.profileDir ? { profileDir: o.profileDir, profileName: `baton-M${o.workers}${o.rate ? "-paced" : ""}` } : {}),
         sqlStatsFile: o.sqlStatsFile,
       });
-  const workers: Child[] = [];
+  let pool: WorkerPool | undefined;
   try {
     await registerDefinitions(server.baseUrl);
-    const doneAt = new Map<string, number>();
-    let allDone: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (allDone = resolve));
-    let warmedUp = 0;
-    let warmUpDone: () => void = () => {};
-    const warm = new Promise<void>((resolve) => (warmUpDone = resolve));
-    const warmUpCount = Math.min(WARM_UP_WORKFLOWS, o.workflows);
-    const onMessage = (m: Message) => {
-      if (m.type !== "done") return false;
-      for (const [id, at, n] of m.items as [string, number, number][]) {
-        if (n < 0) {
-          if (++warmedUp >= warmUpCount) warmUpDone();
-        } else doneAt.set(id, at);
-      }
-      if (doneAt.size >= o.workflows) allDone();
-      return true;
-    };
-    for (let i = 0; i < o.workers; i++) {
-      workers.push(
-        spawnChild(
-          "worker.ts",
-          {
-            BENCH_BASE_URL: server.baseUrl,
-            BENCH_MODE: "throughput",
-            BENCH_CONCURRENCY: String(o.concurrency),
-            BENCH_POLL_TIMEOUT: String(o.pollTimeoutMs),
-            BENCH_WORKER_ID: `w${i}`,
-          },
-          onMessage,
-        ),
-      );
-    }
-    await Promise.all(workers.map((w) => w.next("ready")));
+    pool = await WorkerPool.start({ baseUrl: server.baseUrl, workers: o.workers, concurrency: o.concurrency, pollTimeoutMs: o.pollTimeoutMs });
     // A fresh server runs its first requests unoptimised (JIT) and on an empty database: run some
     // workflows unmeasured first, so the figures describe the steady state.
-    await Promise.all(
-      Array.from({ length: warmUpCount }, async (_, i) => {
-        const res = await postJson(`${server.baseUrl}/api/workflow`, startRequest(-1 - i));
-        if (!res.ok) throw new Error(`warm-up start: HTTP ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-      }),
-    );
-    await withDeadline(warm, o.deadlineMs, "warm-up");
+    const warmUpCount = Math.min(WARM_UP_WORKFLOWS, o.workflows);
+    await startUnmeasured(server.baseUrl, warmUpCount, (i) => startRequest(-1 - i));
+    await withDeadline(pool.warm(warmUpCount), o.deadlineMs, "warm-up");
     // Let the polls parked by the warm-up settle.
     await Bun.sleep(200);
 
     const sql0 = await server.sqlSnapshot();
-    const workerCpu0 = workers.reduce((s, w) => s + cpuSeconds(w.pid), 0);
-    const serverCpu0 = cpuSeconds(server.pid);
-    const machine0 = machineBusySeconds();
-    const own0 = ownCpuSeconds();
-    const sentAt = new Map<string, number>();
-    const startRtt: number[] = [];
-    const t0 = wallNow();
-    let nextIndex = 0;
-    let giveUp = false;
-    let startErrors = 0;
-    const starter = async () => {
-      while (nextIndex < o.workflows && !giveUp) {
-        const i = nextIndex++;
-        if (o.rate) {
-          const due = t0 + (i * 1000) / o.rate;
-          const wait = due - wallNow();
-          if (wait > 0) await Bun.sleep(wait);
-        }
-        const sent = wallNow();
-        const res = await postJson(`${server.baseUrl}/api/workflow`, startRequest(i));
-        const body = await res.text();
-        if (!res.ok) {
-          startErrors++;
-          console.error(`start: HTTP ${res.status} ${body}`);
-          continue;
-        }
-        startRtt.push(wallNow() - sent);
-        sentAt.set(body, sent);
-      }
-    };
-    const starters = Promise.all(Array.from({ length: o.startConcurrency }, starter));
-    let deadline: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = await Promise.race([finished.then(() => false), new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(true), o.deadlineMs)))]);
-    clearTimeout(deadline);
-    const serverCpu1 = cpuSeconds(server.pid);
-    const workerCpu1 = workers.reduce((s, w) => s + cpuSeconds(w.pid), 0);
+    const closeWindow = cpuWindow(server.pid, pool.pids());
+    const starts = startWorkflows(server.baseUrl, { count: o.workflows, concurrency: o.startConcurrency, rate: o.rate, request: startRequest });
+    const timedOut = await timesOut(pool.finished(o.workflows), o.deadlineMs);
+    const cpu = closeWindow();
     const serverPeakRssMb = peakRssMb(server.pid);
-    const machineBusy = machineBusySeconds() - machine0;
-    const starterCpu = ownCpuSeconds() - own0;
     const sql1 = await server.sqlSnapshot();
-    giveUp = timedOut;
     // After a timeout, starts still in flight may never answer: do not wait for them.
-    if (!timedOut) await starters;
+    if (timedOut) starts.abandon();
+    else await starts.done;
+    const counters = await pool.stop();
 
-    const counters = { polls: 0, emptyPolls: 0, polledTasks: 0, updates: 0, v2Hits: 0, errors: 0 };
-    for (const w of workers) w.send({ type: "stop" });
-    for (const w of workers) {
-      const c = (await w.next("counters", 10_000)).counters as typeof counters;
-      for (const k of Object.keys(counters) as (keyof typeof counters)[]) counters[k] += c[k];
-    }
-
-    const ends = [...doneAt.values()];
+    const t0 = starts.t0;
+    const ends = [...pool.doneAt.values()];
     const lastDone = ends.length > 0 ? Math.max(...ends) : wallNow();
     const wallSeconds = (lastDone - t0) / 1000;
-    const completed = doneAt.size;
+    const completed = pool.doneAt.size;
     const e2e: number[] = [];
-    for (const [id, sent] of sentAt) {
-      const done = doneAt.get(id);
+    for (const [id, sent] of starts.sentAt) {
+      const done = pool.doneAt.get(id);
       if (done !== undefined) e2e.push(done - sent);
     }
 
-    const docs = await fetchWorkflows(server.baseUrl, [...sentAt.keys()]);
+    const docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, [...starts.sentAt.keys()]);
     const serverWorkflow: number[] = [];
     const queueWait: number[] = [];
     const toClaim: number[] = [];
@@ -236,13 +161,13 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
       });
     }
     const tasks = completed * TASKS_PER_WORKFLOW;
-    if (startErrors > 0) console.error(`${startErrors} start requests failed`);
+    if (starts.errors > 0) console.error(`${starts.errors} start requests failed`);
     return {
       workers: o.workers,
       concurrency: o.concurrency,
       paced: o.rate !== undefined,
       rate: o.rate,
-      started: sentAt.size,
+      started: starts.sentAt.size,
       completed,
       timedOut,
       wallSeconds,
@@ -250,16 +175,16 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
       tasksPerSecond: tasks / wallSeconds,
       endToEndMs: summarize(e2e),
       serverWorkflowMs: summarize(serverWorkflow),
-      startRttMs: summarize(startRtt),
+      startRttMs: summarize(starts.rttMs),
       queueWaitMs: summarize(queueWait),
       transitionToClaimMs: summarize(toClaim),
       transitionToScheduleMs: summarize(toSchedule),
-      serverCpuSeconds: serverCpu1 - serverCpu0,
-      serverCpuPer1000Workflows: completed > 0 ? ((serverCpu1 - serverCpu0) / completed) * 1000 : NaN,
+      serverCpuSeconds: cpu.server,
+      serverCpuPer1000Workflows: completed > 0 ? (cpu.server / completed) * 1000 : NaN,
       serverPeakRssMb,
-      workerCpuSeconds: workerCpu1 - workerCpu0,
-      starterCpuSeconds: starterCpu,
-      otherCpuSeconds: machineBusy - (serverCpu1 - serverCpu0) - (workerCpu1 - workerCpu0) - starterCpu,
+      workerCpuSeconds: cpu.workers,
+      starterCpuSeconds: cpu.own,
+      otherCpuSeconds: cpu.other,
       requestsPerTask: tasks > 0 ? (counters.polls + counters.updates) / tasks : NaN,
       updateV2HitRate: counters.updates > 0 ? counters.v2Hits / counters.updates : NaN,
       workerErrors: counters.errors,
@@ -267,31 +192,7 @@ export async function runThroughput(o: ThroughputOptions): Promise<ThroughputRes
       sql: o.sqlStatsFile ? sqlPerTask(sql0, sql1, tasks) : undefined,
     };
   } finally {
-    await Promise.all(workers.map((w) => w.kill()));
+    await pool?.kill();
     await server.stop();
-  }
-}
-
-/** Reads the executions back after the measured window, a few at a time. */
-async function fetchWorkflows(baseUrl: string, ids: string[]): Promise<WorkflowDoc[]> {
-  const out: WorkflowDoc[] = [];
-  let next = 0;
-  const reader = async () => {
-    while (next < ids.length) {
-      const id = ids[next++];
-      const res = await fetch(`${baseUrl}/api/workflow/${id}?includeTasks=true`);
-      if (res.ok) out.push((await res.json()) as WorkflowDoc);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, reader));
-  return out;
-}
-
-async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }

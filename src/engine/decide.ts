@@ -12,7 +12,7 @@ import {
 } from "../model/index.ts";
 import type { Draft } from "./draft.ts";
 import { retryDelayMs } from "./retry.ts";
-import { isScheduled, nextInDefinition } from "./flow.ts";
+import { isScheduled, nextInDefinition, scopeOf } from "./flow.ts";
 import { runFor, scheduleTask } from "./schedule.ts";
 import { handlerFor } from "./tasks/index.ts";
 import { allowedRetries, effectiveTaskDef } from "./task-def.ts";
@@ -119,12 +119,12 @@ function handleFailure(draft: Draft, task: Task): FailureOutcome {
 function scheduleSuccessors(draft: Draft, task: Task): void {
   const explicit = handlerOf(task).successors?.(runFor(draft, task));
   const next = explicit ?? [nextInDefinition(draft, task)].filter((t): t is WorkflowTask => t !== undefined);
-  const iteration = task.iteration ?? 0;
+  const scope = scopeOf(task);
   for (const wt of next) {
     // A TERMINATE among them may have ended the workflow: then nothing more starts.
     if (ended(draft)) return;
     // A step already scheduled (or run) is never scheduled again.
-    if (!isScheduled(draft, wt, iteration)) scheduleTask(draft, wt, { iteration });
+    if (!isScheduled(draft, wt, scope)) scheduleTask(draft, wt, { scope });
   }
 }
 

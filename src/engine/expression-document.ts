@@ -6,7 +6,8 @@
 import type { Task, Workflow } from "../model/index.ts";
 import type { ExpressionDocument } from "./expressions.ts";
 
-const LOOP_SUFFIX = /__\d+$/;
+/** `__N` per enclosing loop: `step__2` in a loop, `step__2__1` in a loop inside a loop. */
+const LOOP_SUFFIX = /(__\d+)+$/;
 
 export function baseReferenceName(ref: string): string {
   return ref.replace(LOOP_SUFFIX, "");

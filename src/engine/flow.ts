@@ -22,13 +22,39 @@ export function nextInDefinition(draft: Draft, task: Task): WorkflowTask | undef
   return undefined;
 }
 
-/** The reference name of a workflow task in a loop iteration (`ref__N`; unchanged outside loops). */
-export function referenceFor(ref: string, iteration: number): string {
-  return iteration > 0 ? `${ref}__${iteration}` : ref;
+/**
+ * Where a task runs: outside loops the suffix is empty and the iteration 0; in iteration N of a
+ * loop the suffix is the loop's own suffix plus `__N` (so loops nest: `step__2__1`), and the
+ * iteration is N.
+ */
+export interface Scope {
+  suffix: string;
+  iteration: number;
 }
 
-/** Whether that step (in that iteration) already has a task: a step is never scheduled twice. */
-export function isScheduled(draft: Draft, workflowTask: WorkflowTask, iteration: number): boolean {
-  const ref = referenceFor(workflowTask.taskReferenceName, iteration);
+export const TOP_SCOPE: Scope = { suffix: "", iteration: 0 };
+
+export function scopeOf(task: Task): Scope {
+  const own = task.workflowTask?.taskReferenceName ?? task.referenceTaskName;
+  const suffix = task.referenceTaskName.startsWith(own) ? task.referenceTaskName.slice(own.length) : "";
+  return { suffix, iteration: task.iteration ?? 0 };
+}
+
+/** The scope of iteration N of a loop task. */
+export function iterationScope(loop: Task, iteration: number): Scope {
+  return { suffix: `${scopeOf(loop).suffix}__${iteration}`, iteration };
+}
+
+/** Whether that step already has a task in that scope: a step is never scheduled twice. */
+export function isScheduled(draft: Draft, workflowTask: WorkflowTask, scope: Scope): boolean {
+  const ref = workflowTask.taskReferenceName + scope.suffix;
   return draft.execution.tasks.some((t) => t.referenceTaskName === ref);
+}
+
+/** The latest task of a reference name in a scope (joins look up the tasks they wait for). */
+export function latestIn(draft: Draft, ref: string, scope: Scope): Task | undefined {
+  const wanted = ref + scope.suffix;
+  const tasks = draft.execution.tasks;
+  for (let i = tasks.length - 1; i >= 0; i--) if (tasks[i].referenceTaskName === wanted) return tasks[i];
+  return undefined;
 }

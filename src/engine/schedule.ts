@@ -6,7 +6,7 @@ import { isWorkerTaskType, type Task, type WorkflowTask } from "../model/index.t
 import type { Draft } from "./draft.ts";
 import { expressionDocument } from "./expression-document.ts";
 import { resolveParameters } from "./expressions.ts";
-import { referenceFor } from "./flow.ts";
+import { scopeOf, TOP_SCOPE, type Scope } from "./flow.ts";
 import { effectiveTaskDef } from "./task-def.ts";
 import type { TaskRun } from "./tasks/handler.ts";
 import { handlerFor } from "./tasks/index.ts";
@@ -16,15 +16,15 @@ export interface ScheduleOptions {
   retryOf?: Task;
   /** Extra delay before the task may run (a retry's backoff). */
   delayMs?: number;
-  /** The DO_WHILE iteration it belongs to (its reference name gets `__N`); 0 outside loops. */
-  iteration?: number;
+  /** The loop iteration it runs in (see flow.ts); outside loops by default. */
+  scope?: Scope;
   /** Input given as data (a dynamic fork's branch input), used as is instead of resolving `inputParameters`. */
   input?: Record<string, unknown>;
 }
 
 /** A task handed to its type's handler, able to schedule further tasks in its own iteration. */
 export function runFor(draft: Draft, task: Task): TaskRun {
-  return { draft, task, schedule: (wt, opts) => scheduleTask(draft, wt, { iteration: opts?.iteration ?? task.iteration ?? 0, input: opts?.input }) };
+  return { draft, task, schedule: (wt, opts) => scheduleTask(draft, wt, { scope: opts?.scope ?? scopeOf(task), input: opts?.input }) };
 }
 
 const NO_DOMAIN = "NO_DOMAIN";
@@ -62,13 +62,13 @@ export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptio
   const taskType = worker ? wt.name : wt.type === "FORK_JOIN" || wt.type === "FORK_JOIN_DYNAMIC" ? "FORK" : wt.type;
   const taskId = draft.ctx.newId();
   const delayMs = (opts.delayMs ?? 0) + (wt.startDelay ?? 0) * 1000;
-  const iteration = opts.iteration ?? opts.retryOf?.iteration ?? 0;
+  const scope = opts.scope ?? (opts.retryOf ? scopeOf(opts.retryOf) : TOP_SCOPE);
   const task: Task = {
     taskType,
     status: "SCHEDULED",
     inputData: opts.input ?? resolveInput(draft, wt, taskId),
     outputData: {},
-    referenceTaskName: referenceFor(wt.taskReferenceName, iteration),
+    referenceTaskName: wt.taskReferenceName + scope.suffix,
     retryCount: opts.retryOf ? (opts.retryOf.retryCount ?? 0) + 1 : 0,
     seq: nextSeq(draft),
     pollCount: 0,
@@ -93,7 +93,7 @@ export function scheduleTask(draft: Draft, wt: WorkflowTask, opts: ScheduleOptio
     domain: worker ? domainFor(draft, taskType) : undefined,
     rateLimitPerFrequency: def.rateLimitPerFrequency ?? 0,
     rateLimitFrequencyInSeconds: def.rateLimitFrequencyInSeconds ?? 1,
-    iteration,
+    iteration: scope.iteration,
   };
   draft.addTask(task);
   handlerFor(wt.type).start(runFor(draft, task), delayMs);

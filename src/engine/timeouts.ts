@@ -21,7 +21,7 @@ function isWorkerTask(task: Task): boolean {
 
 export function firstScheduledTime(execution: Workflow, task: Task): number {
   for (const t of execution.tasks) {
-    if (t.referenceTaskName === task.referenceTaskName && (t.iteration ?? 0) === (task.iteration ?? 0)) return t.scheduledTime ?? 0;
+    if (t.referenceTaskName === task.referenceTaskName) return t.scheduledTime ?? 0;
   }
   return task.scheduledTime ?? 0;
 }

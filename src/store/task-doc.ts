@@ -4,9 +4,9 @@
  * would multiply the bytes written per decision, so it is left out then and linked back on load.
  */
 import type { Task, WorkflowDef, WorkflowTask } from "../model/index.ts";
+import { baseReferenceName } from "../engine/expression-document.ts";
 import { forEachWorkflowTask } from "../model/index.ts";
 
-const LOOP_SUFFIX = /__\d+$/;
 
 export function definitionTasksByRef(def: WorkflowDef | undefined): Map<string, WorkflowTask> {
   const byRef = new Map<string, WorkflowTask>();
@@ -16,7 +16,7 @@ export function definitionTasksByRef(def: WorkflowDef | undefined): Map<string, 
 
 /** The JSON to store; `byRef` is the execution's definition indexed by reference name. */
 export function encodeTask(task: Task, byRef: Map<string, WorkflowTask>): string {
-  const own = byRef.get(task.referenceTaskName.replace(LOOP_SUFFIX, ""));
+  const own = byRef.get(baseReferenceName(task.referenceTaskName));
   if (own && own === task.workflowTask) {
     const { workflowTask: _linked, ...rest } = task;
     return JSON.stringify(rest);
@@ -26,6 +26,6 @@ export function encodeTask(task: Task, byRef: Map<string, WorkflowTask>): string
 
 export function decodeTask(json: string, byRef: Map<string, WorkflowTask>): Task {
   const task = JSON.parse(json) as Task;
-  task.workflowTask ??= byRef.get(task.referenceTaskName.replace(LOOP_SUFFIX, ""));
+  task.workflowTask ??= byRef.get(baseReferenceName(task.referenceTaskName));
   return task;
 }

@@ -8,20 +8,26 @@
 import { isTerminalTaskStatus, type Task } from "../../model/index.ts";
 import { refsWithin } from "../definition-tree.ts";
 import { baseReferenceName } from "../expression-document.ts";
+import { iterationScope } from "../flow.ts";
 import { begin, complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
 import { evaluateScript } from "./script.ts";
 
+/** The tasks of one iteration, including those of loops nested in it. */
 function bodyTasks(run: TaskRun, iteration: number): Task[] {
-  const wt = run.task.workflowTask!;
-  const refs = refsWithin(wt.loopOver ?? []);
-  return run.draft.execution.tasks.filter((t) => t.iteration === iteration && refs.has(baseReferenceName(t.referenceTaskName)));
+  const refs = refsWithin(run.task.workflowTask!.loopOver ?? []);
+  const { suffix } = iterationScope(run.task, iteration);
+  return run.draft.execution.tasks.filter((t) => {
+    const base = baseReferenceName(t.referenceTaskName);
+    const rest = t.referenceTaskName.slice(base.length);
+    return refs.has(base) && (rest === suffix || rest.startsWith(`${suffix}__`));
+  });
 }
 
 function startIteration(run: TaskRun, iteration: number): void {
   const head = run.task.workflowTask!.loopOver?.[0];
   run.task.outputData = { ...run.task.outputData, iteration };
   run.draft.touch(run.task);
-  if (head) run.schedule(head, { iteration });
+  if (head) run.schedule(head, { scope: iterationScope(run.task, iteration) });
 }
 
 export const doWhile: TaskHandler = {
@@ -36,9 +42,10 @@ export const doWhile: TaskHandler = {
     // The iteration is over when everything it started has ended and been acted on.
     if (body.length === 0 || body.some((t) => !isTerminalTaskStatus(t.status) || !t.executed)) return;
     const outputs: Record<string, unknown> = {};
+    // Tasks are in order, so each body task's latest attempt (and innermost iteration) wins.
     for (const t of body) outputs[baseReferenceName(t.referenceTaskName)] = t.outputData ?? {};
     task.outputData = { ...task.outputData, iteration, [String(iteration)]: outputs };
-    const loopRef = task.referenceTaskName.replace(/__\d+$/, "");
+    const loopRef = baseReferenceName(task.referenceTaskName);
     let again: unknown;
     try {
       again = evaluateScript(run, task.workflowTask!.loopCondition ?? "false", { ...task.inputData, ...outputs, [loopRef]: task.outputData });

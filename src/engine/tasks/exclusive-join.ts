@@ -3,14 +3,13 @@
  * if none did, of a `defaultExclusiveJoinTask`), failing if that task failed.
  */
 import { isSuccessfulTaskStatus, isTerminalTaskStatus, type Task } from "../../model/index.ts";
-import { referenceFor } from "../flow.ts";
+import { latestIn, scopeOf } from "../flow.ts";
 import { begin, complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
 
 function ended(run: TaskRun, refs: readonly string[]): Task | undefined {
-  const tasks = run.draft.execution.tasks;
+  const scope = scopeOf(run.task);
   for (const ref of refs) {
-    const wanted = referenceFor(ref, run.task.iteration ?? 0);
-    const t = [...tasks].reverse().find((x) => x.referenceTaskName === wanted);
+    const t = latestIn(run.draft, ref, scope);
     if (t && isTerminalTaskStatus(t.status) && !t.retried && t.status !== "SKIPPED") return t;
   }
   return undefined;

@@ -5,12 +5,13 @@
  */
 import type { Task, WorkflowTask } from "../../model/index.ts";
 import type { Draft } from "../draft.ts";
+import type { Scope } from "../flow.ts";
 
 export interface TaskRun {
   draft: Draft;
   task: Task;
   /** Schedules another workflow task (a case's first task, a loop's next iteration, ...). */
-  schedule(workflowTask: WorkflowTask, opts?: { iteration?: number; input?: Record<string, unknown> }): Task;
+  schedule(workflowTask: WorkflowTask, opts?: { scope?: Scope; input?: Record<string, unknown> }): Task;
 }
 
 export interface TaskHandler {

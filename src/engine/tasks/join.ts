@@ -3,17 +3,10 @@
  * reference name. An optional task that failed makes it COMPLETED_WITH_ERRORS; a permissive one
  * that failed makes it FAILED (the flow waited for all branches first, as Conductor does).
  */
-import { isSuccessfulTaskStatus, isTerminalTaskStatus, type Task } from "../../model/index.ts";
-import { referenceFor } from "../flow.ts";
-import { begin, complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
+import { isSuccessfulTaskStatus, isTerminalTaskStatus } from "../../model/index.ts";
+import { latestIn, scopeOf } from "../flow.ts";
+import { begin, complete, fail, type TaskHandler } from "./handler.ts";
 
-/** The latest attempt of a joined reference in the JOIN's own loop iteration. */
-function latest(run: TaskRun, ref: string): Task | undefined {
-  const wanted = referenceFor(ref, run.task.iteration ?? 0);
-  const tasks = run.draft.execution.tasks;
-  for (let i = tasks.length - 1; i >= 0; i--) if (tasks[i].referenceTaskName === wanted) return tasks[i];
-  return undefined;
-}
 
 export const join: TaskHandler = {
   start: (run) => begin(run),
@@ -21,7 +14,8 @@ export const join: TaskHandler = {
     // After a dynamic fork the branches are only known at run time: the fork gives them as input.
     const given = run.task.inputData?.joinOn;
     const joinOn = Array.isArray(given) ? (given as string[]) : (run.task.workflowTask?.joinOn ?? []);
-    const joined = joinOn.map((ref) => [ref, latest(run, ref)] as const);
+    const scope = scopeOf(run.task);
+    const joined = joinOn.map((ref) => [ref, latestIn(run.draft, ref, scope)] as const);
     if (joined.some(([, t]) => !t || !isTerminalTaskStatus(t.status) || (t.retried ?? false))) return;
     const output: Record<string, unknown> = {};
     for (const [ref, t] of joined) if (t && Object.keys(t.outputData ?? {}).length > 0) output[ref] = t.outputData;

@@ -145,3 +145,37 @@ describe("JSON_JQ_TRANSFORM", () => {
     expect(String(task.outputData?.error)).not.toBe("");
   });
 });
+
+describe("nested DO_WHILE", () => {
+  test("a loop inside a loop runs fully in every outer iteration, with refs suffixed per level", () => {
+    const ctx = context();
+    const { execution } = run(
+      [
+        {
+          name: "outer",
+          taskReferenceName: "outer",
+          type: "DO_WHILE",
+          loopCondition: "$.outer['iteration'] < 2",
+          loopOver: [
+            {
+              name: "inner",
+              taskReferenceName: "inner",
+              type: "DO_WHILE",
+              loopCondition: "$.inner['iteration'] < 2",
+              loopOver: [{ name: "leaf", taskReferenceName: "leaf" }],
+            },
+          ],
+        },
+        { name: "after", taskReferenceName: "after" },
+      ],
+      {},
+      ctx,
+    );
+    for (const ref of ["leaf__1__1", "leaf__1__2", "leaf__2__1", "leaf__2__2"]) finishWorker(ctx, execution, ref, { at: ref });
+    expect(execution.tasks.map((t) => t.referenceTaskName)).toEqual([
+      "outer", "inner__1", "leaf__1__1", "leaf__1__2", "inner__2", "leaf__2__1", "leaf__2__2", "after",
+    ]);
+    expect(byRef(execution, "outer")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 2 } });
+    expect(byRef(execution, "inner__2")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 2, "2": { leaf: { at: "leaf__2__2" } } } });
+  });
+});
