@@ -12,11 +12,16 @@
  *   BENCH_PACED=1                also run each M at half its measured rate, for unsaturated latency
  *   BENCH_DEADLINE_MS=60000      a scenario stops waiting after this long and reports what finished
  *   BENCH_BASELINE_MS=4000       duration of each baseline measurement
- *   BENCH_ONLY=baselines,latency,throughput,workers   run only these sections
+ *   BENCH_ONLY=baselines,latency,throughput,system,workers   run only these sections
+ *   BENCH_FORK_WORKFLOWS=50      system section: dynamic-fork workflows started at once
+ *   BENCH_FORK_BRANCHES=100      system section: branches (worker tasks) per dynamic fork
+ *   BENCH_TIMER_WORKFLOWS=1000   system section: workflows that WAIT 5 s then run one worker task
+ *   BENCH_SCRIPT_WORKFLOWS=500   system section: workflows of 5 INLINE / 5 JSON_JQ_TRANSFORM / 5 NOOP tasks each
+ *   BENCH_SYSTEM_WORKERS=4       system section: worker processes (M) in the fork and timer scenarios
  *   BENCH_COUNT_WORKFLOWS=100    workers section: workflows per way of working in the request/query counts
  *   BENCH_WORKERS_WORKFLOWS=300  workers section: workflows in the throughput check against local workerd (miniflare)
  *   BENCH_WORKERS_M=4            workers section: worker processes (M) in that check
- *   BENCH_PROFILE=<dir>          run the throughput servers under `bun --cpu-prof` into <dir>
+ *   BENCH_PROFILE=<dir>          run the throughput (and system) servers under `bun --cpu-prof` into <dir>
  *                                (summarise with `bun bench/profile-summary.ts <dir>/<file>.cpuprofile`)
  *   BENCH_SQL_STATS=1            count the SQL the throughput servers run (adds a little overhead)
  *   BENCH_QUIET_WAIT_MS=30000    before each scenario, wait up to this long for other jobs on the machine to go idle
@@ -30,6 +35,7 @@ import { loadAverage, machineInfo, waitForQuiet } from "./lib/proc.ts";
 import { fmt, verdict, type Summary } from "./lib/stats.ts";
 import { runHttpBaseline, runSqliteBaseline, type HttpBaseline, type SqliteBaseline } from "./scenarios/baselines.ts";
 import { runLatency, type LatencyResult } from "./scenarios/latency.ts";
+import { runSystem, type SystemResult } from "./scenarios/system.ts";
 import { runThroughput, type ThroughputResult } from "./scenarios/throughput.ts";
 import { startMiniflareServer } from "./lib/worker-server.ts";
 import { countsToJson, printWorkersCounts, runWorkersCounts, type WorkersCounts } from "./workers-counts.ts";
@@ -53,6 +59,11 @@ const config = {
   countWorkflows: num("BENCH_COUNT_WORKFLOWS", 100),
   workersWorkflows: num("BENCH_WORKERS_WORKFLOWS", 300),
   workersM: num("BENCH_WORKERS_M", 4),
+  forkWorkflows: num("BENCH_FORK_WORKFLOWS", 50),
+  forkBranches: num("BENCH_FORK_BRANCHES", 100),
+  timerWorkflows: num("BENCH_TIMER_WORKFLOWS", 1000),
+  scriptWorkflows: num("BENCH_SCRIPT_WORKFLOWS", 500),
+  systemWorkers: num("BENCH_SYSTEM_WORKERS", 4),
 };
 const runs = (section: string) => !config.only || config.only.has(section);
 
@@ -111,6 +122,7 @@ const results: {
   latency?: LatencyResult;
   throughput: ThroughputResult[];
   paced: ThroughputResult[];
+  system?: SystemResult;
   workers?: WorkersCounts;
   /** The Workers build in local workerd: a functional check. */
   workersThroughput?: ThroughputResult;
@@ -233,6 +245,30 @@ if (runs("throughput")) {
       printThroughput(r);
     }
   }
+}
+
+// ---- system tasks ----
+if (runs("system")) {
+  console.log(
+    `\n== System tasks: a dynamic fork (${config.forkWorkflows} × ${config.forkBranches} branches), ${config.timerWorkflows} WAIT timers, ` +
+      `INLINE / jq / NOOP chains (${config.scriptWorkflows} each); a fresh server each, M=${config.systemWorkers} worker processes ==`,
+  );
+  results.system = await runSystem(
+    {
+      forkWorkflows: config.forkWorkflows,
+      forkBranches: config.forkBranches,
+      timerWorkflows: config.timerWorkflows,
+      scriptWorkflows: config.scriptWorkflows,
+      workers: config.systemWorkers,
+      concurrency: config.concurrency,
+      pollTimeoutMs: config.pollTimeoutMs,
+      startConcurrency: config.startConcurrency,
+      deadlineMs: config.deadlineMs,
+      profileDir: config.profileDir,
+      beforeEach: quiet,
+    },
+    attempt,
+  );
 }
 
 // ---- the Workers build ----

@@ -86,6 +86,8 @@ export interface Decision {
   httpCalls: HttpCall[];
   /** Effects on other workflows, to go out through the outbox. */
   messages: WorkflowMessage[];
+  /** Tasks dropped from the execution (to be deleted). */
+  removedTaskIds: string[];
   /** The earliest moment the decider must run again for a timeout, or null. */
   wakeAt: number | null;
 }

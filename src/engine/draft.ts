@@ -13,6 +13,7 @@ export class Draft {
   readonly effects: QueueEffect[] = [];
   readonly httpCalls: HttpCall[] = [];
   readonly messages: WorkflowMessage[] = [];
+  private readonly removed: string[] = [];
 
   constructor(readonly execution: Workflow, readonly ctx: DecideContext) {}
 
@@ -33,6 +34,15 @@ export class Draft {
     this.execution.updateTime = this.ctx.now;
     this.changed.add(task);
     return task;
+  }
+
+  /** Drops a task from the execution for good (a loop keeping only its last iterations). */
+  removeTask(task: Task): void {
+    const i = this.execution.tasks.indexOf(task);
+    if (i < 0) return;
+    this.execution.tasks.splice(i, 1);
+    this.changed.delete(task);
+    this.removed.push(task.taskId);
   }
 
   touchWorkflow(): void {
@@ -60,6 +70,7 @@ export class Draft {
       effects: this.effects,
       httpCalls: this.httpCalls,
       messages: this.messages,
+      removedTaskIds: this.removed,
       wakeAt: nextWakeAt(this.execution),
     };
   }

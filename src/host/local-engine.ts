@@ -128,6 +128,7 @@ export class LocalEngine implements WorkflowService, TaskService {
       execution: decision.execution,
       rev: stored.rev,
       changedTasks: decision.changedTasks,
+      removedTaskIds: decision.removedTaskIds,
       effects: decision.effects,
       wakeAt: decision.wakeAt,
       logs,

@@ -120,7 +120,7 @@ export class WorkflowActor implements WorkflowPeer {
     this.current = stored;
     this.wakeAt = decision.wakeAt;
     this.pendingCalls.push(...decision.httpCalls);
-    this.lane.stage([{ execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, effects: [], wakeAt: decision.wakeAt, logs, outbox }]);
+    this.lane.stage([{ execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, removedTaskIds: decision.removedTaskIds, effects: [], wakeAt: decision.wakeAt, logs, outbox }]);
   }
 
   /**

@@ -120,7 +120,8 @@ const RULES: Partial<Record<SystemTaskType, Rule>> = {
   },
 
   DO_WHILE: (task) => [
-    ...needs(task, "loopCondition", task.loopCondition),
+    // A loop over a list (`items`, or Orkes' `_items` input) may run without a condition.
+    ...(task.items || task.inputParameters._items !== undefined ? [] : needs(task, "loopCondition", task.loopCondition)),
     ...((task.loopOver?.length ?? 0) > 0
       ? []
       : [{ field: "loopOver", message: "a DO_WHILE task needs at least one task in loopOver" }]),

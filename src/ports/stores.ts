@@ -21,6 +21,8 @@ export interface ExecutionCommit {
    */
   rev: number;
   changedTasks: Task[];
+  /** Tasks the decision dropped from the execution. */
+  removedTaskIds?: string[];
   effects: QueueEffect[];
   wakeAt: number | null;
   logs?: TaskExecLog[];

@@ -25,6 +25,8 @@ export interface NetChanges {
   removed: string[];
   /** Every outbox message of the batch, in order (each is a delivery of its own). */
   outbox: OutboxMessage[];
+  /** Task rows to delete. */
+  removedTaskIds: string[];
 }
 
 export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
@@ -34,6 +36,7 @@ export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
   const logs: TaskExecLog[] = [];
   const removed = new Set<string>();
   const outbox: OutboxMessage[] = [];
+  const removedTasks = new Set<string>();
   for (const c of commits) {
     if (c.outbox) outbox.push(...c.outbox);
     const id = c.execution.workflowId;
@@ -44,6 +47,10 @@ export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
     const earlier = executions.get(id);
     executions.set(id, { execution: c.execution, baseRev: earlier ? earlier.baseRev : c.rev, wakeAt: c.wakeAt });
     for (const task of c.changedTasks) tasks.set(task.taskId, { workflowId: id, task });
+    for (const taskId of c.removedTaskIds ?? []) {
+      tasks.delete(taskId);
+      removedTasks.add(taskId);
+    }
     for (const e of c.effects) {
       queue.delete(e.taskId); // re-insert so Map order follows the latest effect
       queue.set(e.taskId, e);
@@ -64,5 +71,6 @@ export function mergeCommits(commits: ExecutionCommit[]): NetChanges {
     logs: logs.filter((l) => !removed.has(l.taskId ? (tasks.get(l.taskId)?.workflowId ?? "") : "")),
     removed: [...removed],
     outbox,
+    removedTaskIds: [...removedTasks],
   };
 }

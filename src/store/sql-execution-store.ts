@@ -50,6 +50,7 @@ export class SqlExecutionStore implements ExecutionStore {
     out.push(...upsertQueueRows(this.backend, net.enqueued));
     for (const part of chunk(net.dequeued, maxParameters)) out.push(db.delete(queueMessages).where(inArray(queueMessages.taskId, part)));
 
+    for (const part of chunk(net.removedTaskIds, maxParameters)) out.push(db.delete(tasks).where(inArray(tasks.taskId, part)));
     for (const part of chunk(net.removed, maxParameters)) {
       const taskIds = db.select({ id: tasks.taskId }).from(tasks).where(inArray(tasks.workflowId, part));
       out.push(db.delete(taskLogs).where(inArray(taskLogs.taskId, taskIds)));
@@ -114,7 +115,7 @@ export class SqlExecutionStore implements ExecutionStore {
   }
 
   async addLogs(logs: TaskExecLog[]): Promise<void> {
-    const statements = this.statementsFor({ executions: [], tasks: [], enqueued: [], dequeued: [], logs, removed: [], outbox: [] });
+    const statements = this.statementsFor({ executions: [], tasks: [], enqueued: [], dequeued: [], logs, removed: [], outbox: [], removedTaskIds: [] });
     if (statements.length > 0) await this.backend.writeAtomically(statements);
   }
 

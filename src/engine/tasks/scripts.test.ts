@@ -179,3 +179,47 @@ describe("nested DO_WHILE", () => {
     expect(byRef(execution, "inner__2")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 2, "2": { leaf: { at: "leaf__2__2" } } } });
   });
 });
+
+describe("DO_WHILE over a list, and keepLastN", () => {
+  const overItems = (extra: Record<string, unknown> = {}): WorkflowTaskInput[] => [
+    {
+      name: "each",
+      taskReferenceName: "each",
+      type: "DO_WHILE",
+      items: "${workflow.input.people}",
+      inputParameters: { keepLastN: 2 },
+      loopOver: [{ name: "greet", taskReferenceName: "greet", inputParameters: { who: "${each.output.loopItem}", at: "${each.output.loopIndex}" } }],
+      ...extra,
+    },
+  ];
+
+  test("one iteration per item, with loopItem and loopIndex; only the last keepLastN iterations are kept", () => {
+    const ctx = context();
+    const { execution } = run(overItems(), { people: ["ann", "bob", "cy"] }, ctx);
+    expect(byRef(execution, "greet__1").inputData).toEqual({ who: "ann", at: 0 });
+    finishWorker(ctx, execution, "greet__1", { said: "hi ann" });
+    expect(byRef(execution, "greet__2").inputData).toEqual({ who: "bob", at: 1 });
+    finishWorker(ctx, execution, "greet__2", { said: "hi bob" });
+    finishWorker(ctx, execution, "greet__3", { said: "hi cy" });
+    const loop = byRef(execution, "each");
+    expect(loop.status).toBe("COMPLETED");
+    expect(loop.outputData).toMatchObject({ iteration: 3, loopIndex: 2, loopItem: "cy", "3": { greet: { said: "hi cy" } } });
+    expect(Object.keys(loop.outputData ?? {})).not.toContain("1");
+    expect(execution.tasks.map((t) => t.referenceTaskName)).toEqual(["each", "greet__2", "greet__3"]);
+    expect(execution.status).toBe("COMPLETED");
+  });
+
+  test("an empty list completes the loop at once with iteration 0", () => {
+    const { execution } = run(overItems(), { people: [] }, context());
+    expect(byRef(execution, "each")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 0 } });
+    expect(execution.status).toBe("COMPLETED");
+  });
+
+  test("a condition can end a list loop early", () => {
+    const ctx = context();
+    const { execution } = run(overItems({ loopCondition: "$.loopItem !== 'bob'" }), { people: ["ann", "bob", "cy"] }, ctx);
+    finishWorker(ctx, execution, "greet__1");
+    finishWorker(ctx, execution, "greet__2");
+    expect(byRef(execution, "each")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 2 } });
+  });
+});
