@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe } from "bun:test";
 import { Harness } from "./harness.ts";
 import { httpTaskScenarios } from "./http-task.ts";
 import { restartScenarios } from "./restart.ts";
-import { scriptedFlowScenarios, subWorkflowScenarios, systemTaskScenarios } from "./system-tasks.ts";
+import { listLoopScenarios, scriptedFlowScenarios, subWorkflowScenarios, systemTaskScenarios } from "./system-tasks.ts";
 import { retryScenarios } from "./retries.ts";
 import { pollingScenarios } from "./polling.ts";
 import { sdkWorkerScenarios } from "./sdk-workers.ts";
@@ -63,6 +63,7 @@ export function conformanceSuite(name: string, target: () => Promise<Conformance
     systemTaskScenarios(h);
     subWorkflowScenarios(h);
     scriptedFlowScenarios(h);
+    listLoopScenarios(h);
     httpTaskScenarios(h);
     // Last: it takes the server down, and nothing after it should depend on timing around that.
     if (capabilities.restart) restartScenarios(h);

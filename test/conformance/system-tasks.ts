@@ -243,3 +243,42 @@ export function scriptedFlowScenarios(h: Harness): void {
     expect(refsSeen).toEqual(expect.arrayContaining(["work__1", "sub__2", "join__3", "total", "size", "label"]));
   }, SCENARIO_TIMEOUT_MS);
 }
+
+export function listLoopScenarios(h: Harness): void {
+  test("DO_WHILE over a list hands each item to a worker and keeps only the last iterations", async () => {
+    const greet = uniqueName("cf_greet_each");
+    const wfName = uniqueName("cf_each");
+    await h.registerTaskDefs({ name: greet });
+    await h.workflows.registerWorkflow(true, {
+      name: wfName,
+      version: 1,
+      tasks: [
+        {
+          name: "each",
+          taskReferenceName: "each",
+          type: "DO_WHILE",
+          items: "${workflow.input.people}",
+          inputParameters: { keepLastN: 1 },
+          loopOver: [{ name: greet, taskReferenceName: "greet", type: "SIMPLE", inputParameters: { who: "${each.output.loopItem}", index: "${each.output.loopIndex}" } }],
+        },
+      ],
+      outputParameters: { last: "${greet.output.said}", iterations: "${each.output.iteration}" },
+      schemaVersion: 2,
+      timeoutSeconds: 0,
+    } as never);
+    const seen: string[] = [];
+    await h.runWithTaskHandler([
+      {
+        taskDefName: greet,
+        execute: async (t) => {
+          seen.push(`${t.inputData?.index}:${t.inputData?.who}`);
+          return { status: "COMPLETED", outputData: { said: `hi ${t.inputData?.who}` } };
+        },
+      },
+    ]);
+    const done = await h.settled(await h.start(wfName, { people: ["ann", "bob", "cy"] }));
+    expect(done).toMatchObject({ status: "COMPLETED", output: { last: "hi cy", iterations: 3 } });
+    expect(seen).toEqual(["0:ann", "1:bob", "2:cy"]);
+    expect((done.tasks ?? []).map((t) => t.referenceTaskName)).toEqual(["each", "greet__3"]);
+  }, SCENARIO_TIMEOUT_MS);
+}
