@@ -3,8 +3,7 @@
  * turning API requests into engine calls. Hosts add only where the execution lives and how the
  * decision is committed.
  */
-import type { Decision } from "../engine/context.ts";
-import type { DecideContext } from "../engine/context.ts";
+import type { DecideContext, Decision } from "../engine/context.ts";
 import { baseReferenceName } from "../engine/expression-document.ts";
 import type { StartParams } from "../engine/start.ts";
 import { applyTaskResult, findTask } from "../engine/update-task.ts";

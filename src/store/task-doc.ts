@@ -3,9 +3,8 @@
  * reference name, which the execution row already holds; storing it again with every task write
  * would multiply the bytes written per decision, so it is left out then and linked back on load.
  */
-import type { Task, WorkflowDef, WorkflowTask } from "../model/index.ts";
 import { baseReferenceName } from "../engine/expression-document.ts";
-import { forEachWorkflowTask } from "../model/index.ts";
+import { forEachWorkflowTask, type Task, type WorkflowDef, type WorkflowTask } from "../model/index.ts";
 
 
 export function definitionTasksByRef(def: WorkflowDef | undefined): Map<string, WorkflowTask> {

@@ -1,8 +1,7 @@
 /** /api/workflow: starting, reading and stopping executions. */
 import { Hono } from "hono";
 import * as v from "valibot";
-import { StartWorkflowRequestSchema } from "../../model/index.ts";
-import { parse } from "../../model/index.ts";
+import { parse, StartWorkflowRequestSchema } from "../../model/index.ts";
 import type { WorkflowService } from "../../ports/services.ts";
 import { objectBody, parseBody, plainText, queryBool, queryInt } from "../request.ts";
 
