@@ -205,7 +205,7 @@ export class LocalEngine implements WorkflowService, TaskService {
     return loaded;
   }
 
-  private async require(workflowId: string): Promise<StoredExecution> {
+  private async mustExist(workflowId: string): Promise<StoredExecution> {
     const stored = await this.stored(workflowId);
     if (!stored) throw new NotFound(`No such workflow found by id: ${workflowId}`);
     return stored;
@@ -262,7 +262,7 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   terminate(workflowId: string, reason?: string): Promise<void> {
     return this.step(workflowId, async () => {
-      const stored = await this.require(workflowId);
+      const stored = await this.mustExist(workflowId);
       const decision = terminateExecution(stored.execution, reason, this.context());
       if (decision) this.stage(stored, decision);
     });
@@ -270,7 +270,7 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   remove(workflowId: string): Promise<void> {
     return this.step(workflowId, async () => {
-      const { execution, rev } = await this.require(workflowId);
+      const { execution, rev } = await this.mustExist(workflowId);
       this.queues.apply(execution.tasks.map((t) => ({ type: "dequeue" as const, taskId: t.taskId, queueName: "" })));
       this.cache.delete(workflowId);
       this.lane.stage([{ execution, rev, changedTasks: [], effects: [], wakeAt: null, remove: true }]);
@@ -279,7 +279,7 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   decide(workflowId: string): Promise<void> {
     return this.step(workflowId, async () => {
-      const stored = await this.require(workflowId);
+      const stored = await this.mustExist(workflowId);
       this.stage(stored, onTimer(stored.execution, this.context()));
     });
   }
@@ -366,7 +366,7 @@ export class LocalEngine implements WorkflowService, TaskService {
 
   updateByRef(workflowId: string, taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined> {
     return this.step(workflowId, async () => {
-      const stored = await this.require(workflowId);
+      const stored = await this.mustExist(workflowId);
       const { taskId, decision } = updateTaskByRef(stored.execution, taskRefName, status, output, workerId, this.context());
       if (decision) this.stage(stored, decision);
       return taskId;

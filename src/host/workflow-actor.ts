@@ -108,7 +108,7 @@ export class WorkflowActor implements WorkflowPeer {
     return this.current;
   }
 
-  private async require(): Promise<StoredExecution> {
+  private async mustExist(): Promise<StoredExecution> {
     const stored = await this.stored();
     if (!stored) throw new NotFound(`No such workflow found by id: ${this.deps.workflowId}`);
     return stored;
@@ -206,7 +206,7 @@ export class WorkflowActor implements WorkflowPeer {
 
   update(result: TaskResult): Promise<Task> {
     return this.change(async () => {
-      const stored = await this.require();
+      const stored = await this.mustExist();
       const outcome = updateTask(stored.execution, result, this.context());
       if (outcome.decision) this.stage(stored, outcome.decision, outcome.logs);
       return outcome.task;
@@ -215,7 +215,7 @@ export class WorkflowActor implements WorkflowPeer {
 
   updateByRef(taskRefName: string, status: TaskResultStatus, output: Record<string, unknown>, workerId?: string): Promise<string | undefined> {
     return this.change(async () => {
-      const stored = await this.require();
+      const stored = await this.mustExist();
       const { taskId, decision } = updateTaskByRef(stored.execution, taskRefName, status, output, workerId, this.context());
       if (decision) this.stage(stored, decision);
       return taskId;
@@ -224,7 +224,7 @@ export class WorkflowActor implements WorkflowPeer {
 
   terminate(reason?: string): Promise<void> {
     return this.change(async () => {
-      const stored = await this.require();
+      const stored = await this.mustExist();
       const decision = terminateExecution(stored.execution, reason, this.context());
       if (decision) this.stage(stored, decision);
     });
@@ -243,7 +243,7 @@ export class WorkflowActor implements WorkflowPeer {
 
   remove(): Promise<void> {
     return this.change(async () => {
-      const { execution, rev } = await this.require();
+      const { execution, rev } = await this.mustExist();
       const outbox: OutboxMessage[] = execution.tasks
         .filter((t) => t.status === "SCHEDULED")
         .map((t) => toOutbox({ type: "dequeue", taskId: t.taskId, queueName: queueName(t.taskType, t.domain) }));
@@ -256,7 +256,7 @@ export class WorkflowActor implements WorkflowPeer {
 
   decide(): Promise<void> {
     return this.change(async () => {
-      const stored = await this.require();
+      const stored = await this.mustExist();
       this.stage(stored, onTimer(stored.execution, this.context()));
     });
   }
