@@ -17,7 +17,9 @@
  *   BENCH_FORK_BRANCHES=100      system section: branches (worker tasks) per dynamic fork
  *   BENCH_TIMER_WORKFLOWS=1000   system section: workflows that WAIT 5 s then run one worker task
  *   BENCH_SCRIPT_WORKFLOWS=500   system section: workflows of 5 INLINE / 5 JSON_JQ_TRANSFORM / 5 NOOP tasks each
+ *   BENCH_SCRIPT_ROUNDS=3        system section: rounds of those three chains (fresh servers each); medians are reported
  *   BENCH_SYSTEM_WORKERS=4       system section: worker processes (M) in the fork and timer scenarios
+ *   BENCH_SYSTEM=fork,timers,scripts   system section: only these scenarios
  *   BENCH_COUNT_WORKFLOWS=100    workers section: workflows per way of working in the request/query counts
  *   BENCH_WORKERS_WORKFLOWS=300  workers section: workflows in the throughput check against local workerd (miniflare)
  *   BENCH_WORKERS_M=4            workers section: worker processes (M) in that check
@@ -63,7 +65,9 @@ const config = {
   forkBranches: num("BENCH_FORK_BRANCHES", 100),
   timerWorkflows: num("BENCH_TIMER_WORKFLOWS", 1000),
   scriptWorkflows: num("BENCH_SCRIPT_WORKFLOWS", 500),
+  scriptRounds: num("BENCH_SCRIPT_ROUNDS", 3),
   systemWorkers: num("BENCH_SYSTEM_WORKERS", 4),
+  systemScenarios: env.BENCH_SYSTEM ? new Set(env.BENCH_SYSTEM.split(",")) : undefined,
 };
 const runs = (section: string) => !config.only || config.only.has(section);
 
@@ -95,7 +99,7 @@ console.log(
 );
 if (config.profileDir) {
   mkdirSync(config.profileDir, { recursive: true });
-  console.log(`profiling throughput servers into ${config.profileDir}`);
+  console.log(`profiling the throughput and system servers into ${config.profileDir}`);
 }
 
 /** Runs one scenario; a failure (say, a server that does not start) is reported and the run goes on. */
@@ -251,7 +255,7 @@ if (runs("throughput")) {
 if (runs("system")) {
   console.log(
     `\n== System tasks: a dynamic fork (${config.forkWorkflows} × ${config.forkBranches} branches), ${config.timerWorkflows} WAIT timers, ` +
-      `INLINE / jq / NOOP chains (${config.scriptWorkflows} each); a fresh server each, M=${config.systemWorkers} worker processes ==`,
+      `INLINE / jq / NOOP chains (${config.scriptWorkflows} each × ${config.scriptRounds} rounds); a fresh server each, M=${config.systemWorkers} worker processes ==`,
   );
   results.system = await runSystem(
     {
@@ -259,6 +263,8 @@ if (runs("system")) {
       forkBranches: config.forkBranches,
       timerWorkflows: config.timerWorkflows,
       scriptWorkflows: config.scriptWorkflows,
+      scriptRounds: config.scriptRounds,
+      scenarios: config.systemScenarios,
       workers: config.systemWorkers,
       concurrency: config.concurrency,
       pollTimeoutMs: config.pollTimeoutMs,

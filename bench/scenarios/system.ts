@@ -31,13 +31,17 @@ import {
 import { cpuWindow, peakRssMb, type CpuWindow } from "../lib/proc.ts";
 import { startBatonServer, type BenchServer } from "../lib/server.ts";
 import { fmt, summarize, wallNow, type Summary } from "../lib/stats.ts";
-import { WorkerPool } from "../lib/worker-pool.ts";
+import { WorkerPool, type WorkerCounters } from "../lib/worker-pool.ts";
 
 export interface SystemOptions {
   forkWorkflows: number;
   forkBranches: number;
   timerWorkflows: number;
   scriptWorkflows: number;
+  /** Which scenarios to run: fork, timers, scripts (all by default). */
+  scenarios?: Set<string>;
+  /** Rounds of the NOOP / INLINE / JSON_JQ_TRANSFORM chains (each a fresh server per kind); the median round is reported. */
+  scriptRounds: number;
   /** Worker processes (M) in the fork and timer scenarios. */
   workers: number;
   /** Task slots per worker process. */
@@ -201,14 +205,21 @@ export async function runDynamicFork(o: SystemOptions): Promise<ForkResult> {
 // ---- timers ----
 
 export interface TimerResult extends CpuFigures {
+  /** false: the timer loop alone — no worker runs, the task after each WAIT stays queued. */
+  withWorkers: boolean;
   workflows: number;
   started: number;
+  /** With workers: workflows COMPLETED; without: WAITs COMPLETED. */
   completed: number;
   timedOut: boolean;
   /** First start sent → last start answered. */
   startSeconds: number;
-  /** First start sent → the last workflow's worker task completed (client clock). */
+  /** First start sent → the last workflow's worker task completed (client clock); without workers, → the last WAIT's endTime. */
   totalSeconds: number;
+  /** The first WAIT's due time → the last one's: how bunched the timers were. */
+  dueSpreadSeconds: number;
+  /** The first WAIT's due time → the last WAIT's endTime: how long the server took to fire them all. */
+  firingSeconds: number;
   startRttMs: Summary;
   /** WAIT endTime − (startTime + 5,000). */
   latenessMs: Summary;
@@ -218,54 +229,93 @@ export interface TimerResult extends CpuFigures {
   notCompleted: number;
 }
 
-export async function runTimers(o: SystemOptions): Promise<TimerResult> {
-  const server = await serverFor(o, "timers");
+/**
+ * With workers (the scenario proper), the run ends when every workflow's worker task is done.
+ * Without, it ends when every WAIT has completed (read back after the last one was due): that
+ * separates the timer loop's own lateness from the queueing behind the workflows' continuations.
+ */
+export async function runTimers(o: SystemOptions, withWorkers = true): Promise<TimerResult> {
+  const server = await serverFor(o, withWorkers ? "timers" : "timers-alone");
   let pool: WorkerPool | undefined;
   try {
     await registerDefinitions(server.baseUrl, systemDefinitionRequests());
-    pool = await WorkerPool.start({
-      baseUrl: server.baseUrl,
-      workers: o.workers,
-      concurrency: o.concurrency,
-      pollTimeoutMs: o.pollTimeoutMs,
-      taskType: TASK_TYPE,
-      lastRef: AFTER_REF,
-    });
+    if (withWorkers) {
+      pool = await WorkerPool.start({
+        baseUrl: server.baseUrl,
+        workers: o.workers,
+        concurrency: o.concurrency,
+        pollTimeoutMs: o.pollTimeoutMs,
+        taskType: TASK_TYPE,
+        lastRef: AFTER_REF,
+      });
+    }
     // No warm-up: the starts themselves warm the server up long before the first timer is due.
-    const closeWindow = cpuWindow(server.pid, pool.pids());
+    const closeWindow = cpuWindow(server.pid, pool?.pids() ?? []);
     const starts = startWorkflows(server.baseUrl, { count: o.timerWorkflows, concurrency: o.startConcurrency, request: waitStartRequest });
     let startsAnswered = NaN;
     void starts.done.then(() => (startsAnswered = wallNow()));
-    const timedOut = await timesOut(pool.finished(o.timerWorkflows), o.deadlineMs);
-    const cpu = closeWindow();
-    if (timedOut) starts.abandon();
-    else await starts.done;
-    const counters = await pool.stop();
+    const ids = () => [...starts.sentAt.keys()];
+    const waitOf = (d: WorkflowDoc) => d.tasks.find((t) => t.taskType === "WAIT");
+    let timedOut: boolean;
+    let cpu: CpuWindow;
+    let docs: WorkflowDoc[] = [];
+    let counters: WorkerCounters | undefined;
+    if (pool) {
+      timedOut = await timesOut(pool.finished(o.timerWorkflows), o.deadlineMs);
+      cpu = closeWindow();
+      if (timedOut) starts.abandon();
+      else await starts.done;
+      counters = await pool.stop();
+    } else {
+      const deadline = starts.t0 + o.deadlineMs;
+      timedOut = await timesOut(starts.done, o.deadlineMs);
+      if (timedOut) starts.abandon();
+      // Nothing to ask before the last timer is due; then read back until every WAIT is done.
+      await Bun.sleep(Math.max(0, startsAnswered + WAIT_SECONDS * 1000 + 300 - wallNow()));
+      cpu = closeWindow();
+      for (;;) {
+        docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, ids());
+        if (docs.every((d) => waitOf(d)?.status === "COMPLETED")) break;
+        if (wallNow() > deadline) {
+          timedOut = true;
+          break;
+        }
+        await Bun.sleep(250);
+      }
+    }
+    if (pool) docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, ids());
 
-    const ends = [...pool.doneAt.values()];
-    const totalSeconds = ((ends.length > 0 ? Math.max(...ends) : wallNow()) - starts.t0) / 1000;
-    const docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, [...starts.sentAt.keys()]);
     const lateness: number[] = [];
     const toNext: number[] = [];
+    const due: number[] = [];
+    const fired: number[] = [];
     let notCompleted = 0;
     for (const d of docs) {
-      const wait = d.tasks.find((t) => t.taskType === "WAIT");
+      const wait = waitOf(d);
+      if (wait?.startTime) due.push(wait.startTime + WAIT_SECONDS * 1000);
       const after = d.tasks.find((t) => t.referenceTaskName === AFTER_REF);
-      if (wait?.status === "COMPLETED") lateness.push(wait.endTime - (wait.startTime + WAIT_SECONDS * 1000));
+      if (wait?.status === "COMPLETED") {
+        lateness.push(wait.endTime - (wait.startTime + WAIT_SECONDS * 1000));
+        fired.push(wait.endTime);
+      }
       if (wait && after?.startTime) toNext.push(after.startTime - wait.endTime);
-      if (d.status !== "COMPLETED") notCompleted++;
+      if (pool ? d.status !== "COMPLETED" : wait?.status !== "COMPLETED") notCompleted++;
     }
+    const ends = pool ? [...pool.doneAt.values()] : fired;
     return {
+      withWorkers,
       workflows: o.timerWorkflows,
       started: starts.sentAt.size,
-      completed: pool.doneAt.size,
+      completed: pool ? pool.doneAt.size : fired.length,
       timedOut,
       startSeconds: (startsAnswered - starts.t0) / 1000,
-      totalSeconds,
+      totalSeconds: ((ends.length > 0 ? Math.max(...ends) : wallNow()) - starts.t0) / 1000,
+      dueSpreadSeconds: due.length > 0 ? (Math.max(...due) - Math.min(...due)) / 1000 : NaN,
+      firingSeconds: fired.length > 0 ? (Math.max(...fired) - Math.min(...due)) / 1000 : NaN,
       startRttMs: summarize(starts.rttMs),
       latenessMs: summarize(lateness),
       waitToNextTaskMs: summarize(toNext),
-      workerErrors: counters.errors,
+      workerErrors: counters?.errors ?? 0,
       notCompleted,
       ...cpuFigures(cpu),
     };
@@ -279,6 +329,7 @@ export async function runTimers(o: SystemOptions): Promise<TimerResult> {
 
 export interface ScriptResult extends CpuFigures {
   kind: ScriptKind;
+  round: number;
   workflows: number;
   tasks: number;
   /** First start sent → the last workflow COMPLETED (its endTime) or the last start answered, whichever is later. */
@@ -293,7 +344,7 @@ export interface ScriptResult extends CpuFigures {
 
 const SCRIPT_WARM_UP_WORKFLOWS = 100;
 
-export async function runScriptChain(kind: ScriptKind, o: SystemOptions): Promise<ScriptResult> {
+export async function runScriptChain(kind: ScriptKind, round: number, o: SystemOptions): Promise<ScriptResult> {
   const server: BenchServer = await serverFor(o, kind.toLowerCase());
   try {
     await registerDefinitions(server.baseUrl, systemDefinitionRequests());
@@ -311,9 +362,8 @@ export async function runScriptChain(kind: ScriptKind, o: SystemOptions): Promis
     const ids = [...starts.sentAt.keys()];
     let docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, ids);
     const runningAfterStarts = docs.filter((d) => d.status === "RUNNING").length;
-    // Only if something is still running (it should not be): wait for it, bounded.
-    const until = Date.now() + o.deadlineMs;
-    while (docs.some((d) => d.status === "RUNNING") && Date.now() < until) {
+    // Only if something is still running (it should not be): wait for it, within the deadline.
+    while (docs.some((d) => d.status === "RUNNING") && wallNow() < starts.t0 + o.deadlineMs) {
       await Bun.sleep(200);
       docs = await fetchWorkflows<WorkflowDoc>(server.baseUrl, ids);
     }
@@ -323,6 +373,7 @@ export async function runScriptChain(kind: ScriptKind, o: SystemOptions): Promis
     const tasks = completed.length * SYSTEM_TASKS_PER_WORKFLOW;
     return {
       kind,
+      round,
       workflows: o.scriptWorkflows,
       tasks,
       seconds,
@@ -340,32 +391,99 @@ export async function runScriptChain(kind: ScriptKind, o: SystemOptions): Promis
 
 // ---- the section ----
 
+export interface ScriptSummary {
+  kind: ScriptKind;
+  rounds: number;
+  /** Medians over the rounds. */
+  workflowsPerSecond: number;
+  serverCpuMsPerTask: number;
+  /** This kind's CPU per task − the NOOP chain's, per round (same round, servers run one after the other): median, min, max. */
+  overNoopMs?: { median: number; min: number; max: number };
+  cpuMsPerTaskRange: [number, number];
+  workflowsPerSecondRange: [number, number];
+  startRttMs: Summary;
+  notCompleted: number;
+  runningAfterStarts: number;
+  /** Largest share of a window that other processes used (noise). */
+  worstOtherShare: number;
+}
+
 export interface SystemResult {
   fork?: ForkResult;
   timers?: TimerResult;
+  /** The same timers with no worker running: the timer loop alone. */
+  timersAlone?: TimerResult;
+  /** Every round of every kind. */
   scripts: ScriptResult[];
+  scriptSummary: ScriptSummary[];
   /** In-process micro-benchmarks of the same script and query (bench/sandbox.ts, bench/jq.ts), µs per evaluation. */
   micro?: { inlineUs: Summary; jqUs: Summary };
 }
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function summarizeScripts(all: ScriptResult[]): ScriptSummary[] {
+  const noop = all.filter((r) => r.kind === "NOOP");
+  return SCRIPT_KINDS.flatMap((kind) => {
+    const runs = all.filter((r) => r.kind === kind);
+    if (runs.length === 0) return [];
+    const cpu = runs.map((r) => r.serverCpuMsPerTask);
+    const wfs = runs.map((r) => r.workflowsPerSecond);
+    const diffs = kind === "NOOP" ? [] : runs.flatMap((r) => {
+      const n = noop.find((x) => x.round === r.round);
+      return n ? [r.serverCpuMsPerTask - n.serverCpuMsPerTask] : [];
+    });
+    const mid = runs.find((r) => r.serverCpuMsPerTask === median(cpu)) ?? runs[0];
+    return [{
+      kind,
+      rounds: runs.length,
+      workflowsPerSecond: median(wfs),
+      serverCpuMsPerTask: median(cpu),
+      overNoopMs: diffs.length > 0 ? { median: median(diffs), min: Math.min(...diffs), max: Math.max(...diffs) } : undefined,
+      cpuMsPerTaskRange: [Math.min(...cpu), Math.max(...cpu)] as [number, number],
+      workflowsPerSecondRange: [Math.min(...wfs), Math.max(...wfs)] as [number, number],
+      startRttMs: mid.startRttMs,
+      notCompleted: runs.reduce((s, r) => s + r.notCompleted, 0),
+      runningAfterStarts: runs.reduce((s, r) => s + r.runningAfterStarts, 0),
+      worstOtherShare: Math.max(...runs.map((r) => r.otherCpuSeconds / r.windowSeconds)),
+    }];
+  });
+}
+
 /** Runs each scenario; a failed one is reported and the rest go on. */
 export async function runSystem(o: SystemOptions, attempt: <T>(label: string, f: () => Promise<T>) => Promise<T | undefined>): Promise<SystemResult> {
-  const result: SystemResult = { scripts: [] };
+  const result: SystemResult = { scripts: [], scriptSummary: [] };
   const before = o.beforeEach ?? (async () => {});
-  await before();
-  result.fork = await attempt("dynamic fork", () => runDynamicFork(o));
-  if (result.fork) printFork(result.fork);
-  await before();
-  result.timers = await attempt("timers", () => runTimers(o));
-  if (result.timers) printTimers(result.timers);
-  for (const kind of SCRIPT_KINDS) {
+  const wanted = (name: string) => !o.scenarios || o.scenarios.has(name);
+  if (wanted("fork")) {
     await before();
-    const r = await attempt(`${kind} chain`, () => runScriptChain(kind, o));
-    if (r) result.scripts.push(r);
+    result.fork = await attempt("dynamic fork", () => runDynamicFork(o));
+    if (result.fork) printFork(result.fork);
   }
-  await before();
-  result.micro = await attempt("micro-benchmarks", async () => ({ inlineUs: await measureTypicalInline(5000), jqUs: measureTypicalJq(5000) }));
-  printScripts(result);
+  if (wanted("timers")) {
+    await before();
+    result.timers = await attempt("timers", () => runTimers(o));
+    if (result.timers) printTimers(result.timers);
+    await before();
+    result.timersAlone = await attempt("timers without workers", () => runTimers(o, false));
+    if (result.timersAlone) printTimers(result.timersAlone);
+  }
+  if (wanted("scripts")) {
+    for (let round = 1; round <= o.scriptRounds; round++) {
+      for (const kind of SCRIPT_KINDS) {
+        await before();
+        const r = await attempt(`${kind} chain`, () => runScriptChain(kind, round, o));
+        if (r) result.scripts.push(r);
+      }
+    }
+    result.scriptSummary = summarizeScripts(result.scripts);
+    await before();
+    result.micro = await attempt("micro-benchmarks", async () => ({ inlineUs: await measureTypicalInline(5000), jqUs: measureTypicalJq(5000) }));
+    printScripts(result, o);
+  }
   return result;
 }
 
@@ -385,38 +503,51 @@ function printFork(r: ForkResult): void {
   console.log(`  JOIN endTime → workflow endTime:        ${ms(r.afterJoinMs)} (the task after the JOIN, through a worker)`);
   console.log(`  workflow createTime → endTime:          ${ms(r.workflowMs)}; start round trip ${ms(r.startRttMs)}`);
   console.log(
-    `  ${share(r, r.totalSeconds)}; server ${fmt((r.serverCpuSeconds / (r.completed * (r.branches + 3))) * 1000, 2)} ms CPU per task, peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ` +
-      `${fmt(r.requestsPerTask, 2)} worker requests per task` +
+    `  ${share(r, r.totalSeconds)}; server ${fmt((r.serverCpuSeconds / (r.completed * (r.branches + 3))) * 1000, 2)} ms CPU per task (branches, fork, JOIN, the task after), ` +
+      `peak RSS ${fmt(r.serverPeakRssMb, 0)} MiB; ${fmt(r.requestsPerTask, 2)} worker requests per worker task` +
       (r.workerErrors ? `, ${r.workerErrors} worker errors` : "") +
       (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""),
   );
 }
 
 function printTimers(r: TimerResult): void {
+  const what = r.withWorkers
+    ? `timers: ${r.completed}/${r.workflows} workflows WAIT ${WAIT_SECONDS}s then one worker task`
+    : `the timer loop alone (the same, no worker running; the task after the WAIT stays queued): ${r.completed}/${r.workflows} WAITs completed`;
   console.log(
-    `timers: ${r.completed}/${r.workflows} workflows WAIT ${WAIT_SECONDS}s then one worker task: total ${fmt(r.totalSeconds, 2)} s${r.timedOut ? " (DEADLINE HIT)" : ""} ` +
-      `(starting them took ${fmt(r.startSeconds, 2)} s; start round trip ${ms(r.startRttMs, 1)})`,
+    `${what}: total ${fmt(r.totalSeconds, 2)} s${r.timedOut ? " (DEADLINE HIT)" : ""} ` +
+      `(starting them took ${fmt(r.startSeconds, 2)} s, so the timers came due over ${fmt(r.dueSpreadSeconds, 2)} s; start round trip ${ms(r.startRttMs, 1)})`,
   );
   console.log(`  timer lateness, WAIT endTime − (startTime + ${WAIT_SECONDS * 1000}): ${ms(r.latenessMs)}`);
-  console.log(`  WAIT endTime → next task startTime:      ${ms(r.waitToNextTaskMs)}`);
+  console.log(
+    `  first due → last WAIT completed:         ${fmt(r.firingSeconds, 2)} s (${fmt(r.latenessMs.n / r.firingSeconds, 0)} timers/s; ` +
+      `they came due at ${fmt(r.latenessMs.n / r.dueSpreadSeconds, 0)}/s)`,
+  );
+  if (r.withWorkers) console.log(`  WAIT endTime → next task startTime:      ${ms(r.waitToNextTaskMs)}`);
   console.log(`  ${share(r, r.totalSeconds)}` + (r.workerErrors ? `, ${r.workerErrors} worker errors` : "") + (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""));
 }
 
-function printScripts(result: SystemResult): void {
-  const noop = result.scripts.find((s) => s.kind === "NOOP");
+function printScripts(result: SystemResult, o: SystemOptions): void {
   const microOf = (kind: ScriptKind) => (kind === "INLINE" ? result.micro?.inlineUs : kind === "JSON_JQ_TRANSFORM" ? result.micro?.jqUs : undefined);
-  for (const r of result.scripts) {
-    const extra = noop && r !== noop ? `; − NOOP = ${fmt((r.serverCpuMsPerTask - noop.serverCpuMsPerTask) * 1000, 0)} µs per task` : "";
+  const us = (x: number) => fmt(x * 1000, 0);
+  console.log(`chains of ${SYSTEM_TASKS_PER_WORKFLOW} system tasks, ${o.scriptWorkflows} workflows started flat out (${o.startConcurrency} in flight), medians of ${o.scriptRounds} round(s) [min–max]:`);
+  for (const r of result.scriptSummary) {
     const micro = microOf(r.kind);
     console.log(
-      `${r.kind.padEnd(17)} ×${SYSTEM_TASKS_PER_WORKFLOW}: ${r.workflows - r.notCompleted}/${r.workflows} workflows in ${fmt(r.seconds, 2)} s → ${fmt(r.workflowsPerSecond, 0)} wf/s; ` +
-        `server ${fmt(r.serverCpuMsPerTask * 1000, 0)} µs CPU per task${extra}` +
-        (micro ? ` (in process: p50 ${fmt(micro.p50, 0)} µs)` : "") +
-        `; start round trip ${ms(r.startRttMs, 1)}`,
+      `  ${r.kind.padEnd(17)} ${fmt(r.workflowsPerSecond, 0).padStart(5)} wf/s [${fmt(r.workflowsPerSecondRange[0], 0)}–${fmt(r.workflowsPerSecondRange[1], 0)}]; ` +
+        `server ${us(r.serverCpuMsPerTask)} µs CPU per task [${us(r.cpuMsPerTaskRange[0])}–${us(r.cpuMsPerTaskRange[1])}]` +
+        (r.overNoopMs ? `; − NOOP = ${us(r.overNoopMs.median)} µs per task [${us(r.overNoopMs.min)}–${us(r.overNoopMs.max)}]` : " (the engine's own per-task cost)") +
+        (micro ? `; in process p50 ${fmt(micro.p50, 0)} µs, mean ${fmt(micro.mean, 0)}` : "") +
+        `; start round trip p50 ${fmt(r.startRttMs.p50, 1)} ms` +
+        (r.worstOtherShare > 0.2 ? ` ⚠ other processes used up to ${fmt(r.worstOtherShare * 100, 0)}% of a core` : "") +
+        (r.runningAfterStarts ? `, ${r.runningAfterStarts} still RUNNING after their start answered` : "") +
+        (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""),
     );
-    console.log(`  ${share(r, r.seconds)}` + (r.runningAfterStarts ? `, ${r.runningAfterStarts} still RUNNING after their start answered` : "") + (r.notCompleted ? `, ${r.notCompleted} NOT COMPLETED` : ""));
   }
   if (result.micro) {
-    console.log(`in-process micro-benchmarks of the same code, p50 / p99: INLINE ${fmt(result.micro.inlineUs.p50, 0)} / ${fmt(result.micro.inlineUs.p99, 0)} µs (bench/sandbox.ts), jq ${fmt(result.micro.jqUs.p50, 0)} / ${fmt(result.micro.jqUs.p99, 0)} µs (bench/jq.ts)`);
+    console.log(
+      `  in-process micro-benchmarks of the same code, p50 / p99 / mean: INLINE ${fmt(result.micro.inlineUs.p50, 0)} / ${fmt(result.micro.inlineUs.p99, 0)} / ${fmt(result.micro.inlineUs.mean, 0)} µs (bench/sandbox.ts), ` +
+        `jq ${fmt(result.micro.jqUs.p50, 0)} / ${fmt(result.micro.jqUs.p99, 0)} / ${fmt(result.micro.jqUs.mean, 0)} µs (bench/jq.ts)`,
+    );
   }
 }
