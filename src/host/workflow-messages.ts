@@ -6,7 +6,8 @@
  */
 import type { ChildOutcome, ChildStart, WorkflowMessage } from "../engine/context.ts";
 import type { StartParams } from "../engine/start.ts";
-import { Conflict, NotFound } from "../errors.ts";
+import { Conflict, InvalidInput, NotFound } from "../errors.ts";
+import { parse, WorkflowDefSchema } from "../model/index.ts";
 import type { MetadataStore } from "../ports/stores.ts";
 import { definitionForStart } from "./definitions.ts";
 
@@ -20,9 +21,17 @@ export interface WorkflowReach {
 async function startChild(reach: WorkflowReach, child: ChildStart): Promise<void> {
   let definition;
   try {
-    definition = await definitionForStart(reach.metadata, child.name, child.version, child.workflowDef);
+    // An inline definition may come from data (an expression in the parent), so it is parsed here.
+    const inline = child.workflowDef ? parse(WorkflowDefSchema, child.workflowDef, "workflowDefinition") : undefined;
+    definition = await definitionForStart(reach.metadata, child.name, child.version, inline);
   } catch (error) {
-    if (!(error instanceof NotFound) || !child.parentWorkflowId || !child.parentWorkflowTaskId) throw error;
+    const cannotExist = error instanceof NotFound || error instanceof InvalidInput;
+    if (!cannotExist) throw error; // a passing failure: the delivery is tried again
+    if (!child.parentWorkflowId || !child.parentWorkflowTaskId) {
+      // START_WORKFLOW has nobody to tell; retrying would never succeed.
+      console.warn(`START_WORKFLOW could not start '${child.name}': ${(error as Error).message}`);
+      return;
+    }
     // The child cannot exist: its SUB_WORKFLOW task fails, as a failed child would make it.
     await reach.notify(child.parentWorkflowId, {
       parentWorkflowTaskId: child.parentWorkflowTaskId,

@@ -71,6 +71,16 @@ describe("SUB_WORKFLOW", () => {
   });
 });
 
+describe("SUB_WORKFLOW with an inline definition", () => {
+  test("given as data, or through an expression, the child starts from it", () => {
+    const def = { name: "inline_child", tasks: [{ name: "t", taskReferenceName: "t" }] };
+    const asData = run([{ name: "sub", taskReferenceName: "sub", type: "SUB_WORKFLOW", subWorkflowParam: { workflowDefinition: def } }]);
+    expect(asData.decision.messages[0]).toMatchObject({ kind: "workflow.start", payload: { name: "inline_child", workflowDef: def } });
+    const viaInput = run([{ name: "sub", taskReferenceName: "sub", type: "SUB_WORKFLOW", subWorkflowParam: { workflowDefinition: "${workflow.input.def}" } }], { def });
+    expect(viaInput.decision.messages[0]).toMatchObject({ kind: "workflow.start", payload: { name: "inline_child", workflowDef: def } });
+  });
+});
+
 describe("forks: edge cases", () => {
   test("a fork whose branches are all empty goes straight to its join", () => {
     const { execution } = run([

@@ -7,13 +7,17 @@
 import type { WorkflowDef } from "../../model/index.ts";
 import type { ChildStart } from "../context.ts";
 import { derivedId } from "../derived-id.ts";
+import { expressionDocument } from "../expression-document.ts";
+import { resolveTemplate } from "../expressions.ts";
 import { begin, fail, type TaskHandler } from "./handler.ts";
 
 export const subWorkflow: TaskHandler = {
   start(run) {
     const { draft, task } = run;
     const param = task.workflowTask?.subWorkflowParam;
-    const inline = typeof param?.workflowDefinition === "object" ? (param.workflowDefinition as WorkflowDef) : undefined;
+    // An inline definition may be given as data, or as an expression (`${workflow.input.def}`) naming it.
+    const given = typeof param?.workflowDefinition === "string" ? resolveTemplate(param.workflowDefinition, expressionDocument(draft.execution)) : param?.workflowDefinition;
+    const inline = given && typeof given === "object" ? (given as WorkflowDef) : undefined;
     const name = inline?.name ?? param?.name;
     if (!name) {
       fail(run, "subWorkflowParam needs a name or a workflowDefinition", { terminal: true });
