@@ -31,6 +31,16 @@ describe("FORK_JOIN_DYNAMIC", () => {
     expect(byRef(execution, "_send_1").inputData).toEqual({ to: "y", __index: 1 });
   });
 
+  test("the legacy dynamicForkJoinTasksParam form, with a worker branch and a sub-workflow branch", () => {
+    const { execution } = run(
+      [{ name: "dyn", taskReferenceName: "dyn", type: "FORK_JOIN_DYNAMIC", dynamicForkJoinTasksParam: "plan", inputParameters: { plan: "${workflow.input.plan}" } }, join],
+      { plan: { dynamicTasks: [{ taskName: "resize", referenceName: "r1", input: { w: 10 } }, { workflowName: "child", referenceName: "c1", input: { n: 1 } }] } },
+    );
+    expect(byRef(execution, "r1")).toMatchObject({ taskType: "resize", status: "SCHEDULED", inputData: { w: 10 } });
+    expect(byRef(execution, "c1")).toMatchObject({ taskType: "SUB_WORKFLOW", status: "IN_PROGRESS", inputData: { n: 1 } });
+    expect(byRef(execution, "join").inputData).toEqual({ joinOn: ["r1", "c1"] });
+  });
+
   test("zero branches: the join completes at once and the flow goes on", () => {
     const { execution } = run([{ name: "dyn", taskReferenceName: "dyn", type: "FORK_JOIN_DYNAMIC", inputParameters: { forkTaskName: "send", forkTaskInputs: [] } }, join, { name: "after", taskReferenceName: "after" }]);
     expect(refs(execution)).toEqual(["dyn:COMPLETED", "join:COMPLETED", "after:SCHEDULED"]);

@@ -5,7 +5,9 @@
  * - `dynamicForkTasksParam` names an input holding a list of workflow tasks, and
  *   `dynamicForkTasksInputParamName` one holding each branch's input by reference name;
  * - `forkTaskName` (and `forkTaskType`, default SIMPLE) with `forkTaskInputs`, a list: one
- *   branch per element, named `_{forkTaskName}_{index}`.
+ *   branch per element, named `_{forkTaskName}_{index}`;
+ * - the older `dynamicForkJoinTasksParam`, naming an input holding `{ dynamicTasks: [{ taskName,
+ *   referenceName, type, input, workflowName }] }` (`workflowName` makes a SUB_WORKFLOW branch).
  */
 import * as v from "valibot";
 import { WorkflowTaskSchema, type WorkflowTask } from "../../model/index.ts";
@@ -32,6 +34,22 @@ function branches(run: TaskRun): Branch[] {
       task: v.parse(WorkflowTaskSchema, { name, taskReferenceName: `_${name}_${i}`, type }),
       input: { ...asMap(item), __index: i },
     }));
+  }
+  if (wt.dynamicForkJoinTasksParam) {
+    const dynamicTasks = asMap(input[wt.dynamicForkJoinTasksParam]).dynamicTasks;
+    if (!Array.isArray(dynamicTasks)) throw new Error(`Input '${wt.dynamicForkJoinTasksParam}' must hold { dynamicTasks: [...] }`);
+    return dynamicTasks.map((raw, i) => {
+      const d = asMap(raw);
+      const spec = {
+        name: String(d.taskName ?? d.workflowName ?? ""),
+        taskReferenceName: String(d.referenceName ?? ""),
+        type: typeof d.type === "string" ? d.type : d.workflowName ? "SUB_WORKFLOW" : "SIMPLE",
+        subWorkflowParam: d.workflowName ? { name: String(d.workflowName) } : undefined,
+      };
+      const parsed = v.safeParse(WorkflowTaskSchema, spec);
+      if (!parsed.success) throw new Error(`Dynamic task ${i} is not valid: ${parsed.issues[0].message}`);
+      return { task: parsed.output, input: asMap(d.input) };
+    });
   }
   const listed = input[wt.dynamicForkTasksParam ?? ""];
   if (!Array.isArray(listed)) throw new Error(`Input '${wt.dynamicForkTasksParam}' must be a list of tasks, got ${JSON.stringify(listed)}`);
