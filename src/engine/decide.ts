@@ -111,8 +111,24 @@ function handleFailure(draft: Draft, task: Task): FailureOutcome {
   }
   if (wt.permissive) return "continued";
   const status = task.status === "TIMED_OUT" ? "TIMED_OUT" : task.status === "CANCELED" ? "TERMINATED" : "FAILED";
+  failEnclosingLoops(draft, task);
   stopWorkflow(draft, status, failureReason(task));
   return "ended";
+}
+
+/** A loop whose body task failed for good fails with it (before the rest is cancelled), as in Conductor. */
+function failEnclosingLoops(draft: Draft, failed: Task): void {
+  const { suffix } = scopeOf(failed);
+  for (const loop of draft.execution.tasks) {
+    if (loop.workflowTask?.type !== "DO_WHILE" || isTerminalTaskStatus(loop.status)) continue;
+    const loopSuffix = scopeOf(loop).suffix;
+    if (!suffix.startsWith(`${loopSuffix}__`)) continue;
+    loop.status = "FAILED";
+    loop.reasonForIncompletion = failed.reasonForIncompletion;
+    loop.endTime = draft.now;
+    loop.executed = true;
+    draft.touch(loop);
+  }
 }
 
 /** Schedules what comes after a completed task: its type's choice, else the definition's next step. */

@@ -115,6 +115,16 @@ describe("DO_WHILE", () => {
     expect(byRef(execution, "loop")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 1 } });
   });
 
+  test("a body task that fails for good fails the loop and the workflow", () => {
+    const ctx = context();
+    const { execution } = run(loop("true"), { limit: 1 }, ctx);
+    const step = byRef(execution, "step__1");
+    step.workflowTask = { ...step.workflowTask!, retryCount: 0 };
+    finishWorker(ctx, execution, "step__1", {}, "FAILED");
+    expect(byRef(execution, "loop")).toMatchObject({ status: "FAILED" });
+    expect(execution.status).toBe("FAILED");
+  });
+
   test("a condition that throws fails the loop for good", () => {
     const ctx = context();
     const { execution } = run(loop("$.nothing.here"), { limit: 1 }, ctx);
