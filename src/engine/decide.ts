@@ -36,10 +36,10 @@ export function decide(draft: Draft): void {
       if (ended(draft)) return;
       if (!isTerminalTaskStatus(task.status)) {
         // Tasks that wait on something (a JOIN, a timer) look again at every decision.
-        const before = execution.tasks.length;
+        const newestBefore = execution.tasks[execution.tasks.length - 1];
         handlerOf(task).check?.(runFor(draft, task));
-        // A check may schedule tasks (a loop's next iteration); they need a pass of their own.
-        if (execution.tasks.length !== before) progressed = true;
+        // A check may schedule tasks (a loop's next iteration; new tasks are appended); they need a pass of their own.
+        if (execution.tasks[execution.tasks.length - 1] !== newestBefore) progressed = true;
         if (!isTerminalTaskStatus(task.status)) continue;
       }
       if (task.executed) continue;

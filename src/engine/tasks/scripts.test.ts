@@ -219,6 +219,26 @@ describe("DO_WHILE over a list, and keepLastN", () => {
     expect(execution.status).toBe("COMPLETED");
   });
 
+  test("with keepLastN 1 and a body of system tasks, the loop still runs to its end in one decision", () => {
+    const { execution } = run(
+      [
+        {
+          name: "each",
+          taskReferenceName: "each",
+          type: "DO_WHILE",
+          items: "${workflow.input.n}",
+          inputParameters: { keepLastN: 1 },
+          loopOver: [{ name: "twice", taskReferenceName: "twice", type: "INLINE", inputParameters: { expression: "$.x * 2", x: "${each.output.loopItem}" } }],
+        },
+      ],
+      { n: [1, 2, 3, 4] },
+      context(),
+    );
+    expect(byRef(execution, "each")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 4, "4": { twice: { result: 8 } } } });
+    expect(execution.tasks.map((t) => t.referenceTaskName)).toEqual(["each", "twice__4"]);
+    expect(execution.status).toBe("COMPLETED");
+  });
+
   test("an empty list completes the loop at once with iteration 0", () => {
     const { execution } = run(overItems(), { people: [] }, context());
     expect(byRef(execution, "each")).toMatchObject({ status: "COMPLETED", outputData: { iteration: 0 } });
