@@ -28,7 +28,7 @@ import type { ScriptSandbox } from "../ports/sandbox.ts";
 import type { PollRequest, TaskService, WorkflowService } from "../ports/services.ts";
 import type { ExecutionCommit, ExecutionStore, MetadataStore, OutboxStore, QueueStore, StoredExecution } from "../ports/stores.ts";
 import { definitionForStart } from "./definitions.ts";
-import { startParams, updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
+import { snapshot, startParams, updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
 import { ExecutionCache } from "./execution-cache.ts";
 import { fetchHttpClient } from "./fetch-http-client.ts";
 import { startHttpCalls } from "./http-calls.ts";
@@ -320,7 +320,7 @@ export class LocalEngine implements WorkflowService, TaskService {
         }
         result.decision.effects.push({ type: "dequeue", taskId: m.taskId, queueName: name });
         this.stage(stored, result.decision);
-        claimed.push(structuredClone(result.task));
+        claimed.push(snapshot(result.task));
       }
       if (claimed.length >= count) return claimed;
     }
@@ -378,7 +378,7 @@ export class LocalEngine implements WorkflowService, TaskService {
     const cached = owner ? this.cache.get(owner) : undefined;
     const task = cached ? findTask(cached.execution, taskId) : await this.deps.executions.getTask(taskId);
     if (!task) throw new NotFound(`No such task found by id: ${taskId}`);
-    return structuredClone(task);
+    return snapshot(task);
   }
 
   async addLog(taskId: string, log: string): Promise<void> {

@@ -20,7 +20,7 @@ import type { Jq } from "../ports/jq.ts";
 import type { ScriptSandbox } from "../ports/sandbox.ts";
 import type { QueuePeer, WorkflowPeer } from "../ports/peers.ts";
 import type { ExecutionStore, IndexStore, MetadataStore, OutboxMessage, OutboxRow, OutboxStore, QueuedMessage, StoredExecution, WorkflowSummaryRow } from "../ports/stores.ts";
-import { updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
+import { snapshot, updateTask, updateTaskByRef, workflowView } from "./execution-ops.ts";
 import { fetchHttpClient } from "./fetch-http-client.ts";
 import { startHttpCalls } from "./http-calls.ts";
 import { Lane } from "./lane.ts";
@@ -200,7 +200,7 @@ export class WorkflowActor implements WorkflowPeer {
       const result = stored ? claimTask(stored.execution, taskId, workerId, this.context()) : null;
       if (!stored || !result) return null;
       this.stage(stored, result.decision);
-      return structuredClone(result.task);
+      return snapshot(result.task);
     });
   }
 
@@ -264,7 +264,7 @@ export class WorkflowActor implements WorkflowPeer {
   async getTask(taskId: string): Promise<Task | null> {
     const stored = await this.stored();
     const task = stored ? findTask(stored.execution, taskId) : undefined;
-    return task ? structuredClone(task) : null;
+    return task ? snapshot(task) : null;
   }
 
   async addLog(taskId: string, log: string): Promise<void> {
