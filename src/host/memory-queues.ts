@@ -5,16 +5,9 @@
  * a heap by the time they become visible.
  */
 import type { QueueEffect } from "../engine/context.ts";
+import type { QueuedMessage } from "../ports/stores.ts";
 
-export interface QueueMessage {
-  taskId: string;
-  queueName: string;
-  workflowId: string;
-  priority: number;
-  visibleAt: number;
-}
-
-interface Entry extends QueueMessage {
+interface Entry extends QueuedMessage {
   /** Arrival order, for first in, first out within a priority. */
   order: number;
 }
@@ -62,7 +55,7 @@ export class MemoryQueues {
   constructor(private readonly now: () => number) {}
 
   /** Replaces the index with the durable rows, oldest first. */
-  load(messages: QueueMessage[]): void {
+  load(messages: QueuedMessage[]): void {
     this.entries.clear();
     this.ready.clear();
     this.delayed = [];
@@ -77,9 +70,9 @@ export class MemoryQueues {
   }
 
   /** Up to `count` visible messages of a queue in delivery order (not removed). */
-  peek(queueName: string, count: number): QueueMessage[] {
+  peek(queueName: string, count: number): QueuedMessage[] {
     this.promoteDue();
-    const out: QueueMessage[] = [];
+    const out: QueuedMessage[] = [];
     const q = this.ready.get(queueName);
     if (!q) return out;
     for (const e of q.inOrder()) {
@@ -114,7 +107,7 @@ export class MemoryQueues {
     return this.delayed[0]?.visibleAt ?? null;
   }
 
-  private enqueue(m: QueueMessage): void {
+  private enqueue(m: QueuedMessage): void {
     this.remove(m.taskId);
     const e: Entry = { taskId: m.taskId, queueName: m.queueName, workflowId: m.workflowId, priority: m.priority, visibleAt: m.visibleAt, order: this.nextOrder++ };
     this.entries.set(e.taskId, e);

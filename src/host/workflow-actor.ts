@@ -73,6 +73,14 @@ export class WorkflowActor implements WorkflowPeer {
   private loaded = false;
   private wakeAt: number | null = null;
   private pendingCalls: HttpCall[] = [];
+  /**
+   * Whether the outbox may hold rows. A claim or an update that goes to no other object writes
+   * none, and then settling skips reading the outbox (two queries on the poll/update path).
+   * Unknown (true) until the first settle of this object's life.
+   */
+  private outboxMayHaveRows = true;
+  /** Counts stagings of outbox rows, so a settle never clears the flag over rows staged meanwhile. */
+  private outboxWrites = 0;
   private readonly lane: Lane;
   private readonly delivery: OutboxDelivery;
   private readonly now: () => number;
@@ -120,6 +128,7 @@ export class WorkflowActor implements WorkflowPeer {
     this.current = stored;
     this.wakeAt = decision.wakeAt;
     this.pendingCalls.push(...decision.httpCalls);
+    if (outbox.length > 0) this.noteOutboxRows();
     this.lane.stage([{ execution: decision.execution, rev: stored.rev, changedTasks: decision.changedTasks, removedTaskIds: decision.removedTaskIds, effects: [], wakeAt: decision.wakeAt, logs, outbox }]);
   }
 
@@ -145,12 +154,23 @@ export class WorkflowActor implements WorkflowPeer {
     return result;
   }
 
+  private noteOutboxRows(): void {
+    this.outboxMayHaveRows = true;
+    this.outboxWrites++;
+  }
+
   private async settle(): Promise<void> {
     const calls = this.pendingCalls;
     this.pendingCalls = [];
     startHttpCalls(this.deps.httpClient ?? fetchHttpClient, calls, (result) => this.update(result));
-    await this.delivery.flush();
-    const due = [this.wakeAt, await this.deps.outbox.nextDue()].filter((t): t is number => typeof t === "number");
+    let outboxDue: number | null = null;
+    if (this.outboxMayHaveRows) {
+      const writes = this.outboxWrites;
+      await this.delivery.flush();
+      outboxDue = await this.deps.outbox.nextDue();
+      if (outboxDue === null && writes === this.outboxWrites) this.outboxMayHaveRows = false;
+    }
+    const due = [this.wakeAt, outboxDue].filter((t): t is number => typeof t === "number");
     await this.deps.alarm.set(due.length > 0 ? Math.min(...due) : null);
   }
 
@@ -248,6 +268,7 @@ export class WorkflowActor implements WorkflowPeer {
         .filter((t) => t.status === "SCHEDULED")
         .map((t) => toOutbox({ type: "dequeue", taskId: t.taskId, queueName: queueName(t.taskType, t.domain) }));
       outbox.push({ kind: "index.remove", target: "", payload: { workflowId: execution.workflowId } });
+      this.noteOutboxRows();
       this.lane.stage([{ execution, rev, changedTasks: [], effects: [], wakeAt: null, remove: true, outbox }]);
       this.current = undefined;
       this.wakeAt = null;

@@ -13,13 +13,13 @@ import * as v from "valibot";
 import { WorkflowTaskSchema, type WorkflowTask } from "../../model/index.ts";
 import { nextInDefinition } from "../flow.ts";
 import { complete, fail, type TaskHandler, type TaskRun } from "./handler.ts";
+import { asRecord } from "./input.ts";
 
 interface Branch {
   task: WorkflowTask;
   input: Record<string, unknown>;
 }
 
-const asMap = (value: unknown): Record<string, unknown> => (value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 function branches(run: TaskRun): Branch[] {
   const wt = run.task.workflowTask!;
@@ -32,14 +32,14 @@ function branches(run: TaskRun): Branch[] {
     const type = typeof input.forkTaskType === "string" ? input.forkTaskType : "SIMPLE";
     return inputs.map((item, i) => ({
       task: v.parse(WorkflowTaskSchema, { name, taskReferenceName: `_${name}_${i}`, type }),
-      input: { ...asMap(item), __index: i },
+      input: { ...asRecord(item), __index: i },
     }));
   }
   if (wt.dynamicForkJoinTasksParam) {
-    const dynamicTasks = asMap(input[wt.dynamicForkJoinTasksParam]).dynamicTasks;
+    const dynamicTasks = asRecord(input[wt.dynamicForkJoinTasksParam]).dynamicTasks;
     if (!Array.isArray(dynamicTasks)) throw new Error(`Input '${wt.dynamicForkJoinTasksParam}' must hold { dynamicTasks: [...] }`);
     return dynamicTasks.map((raw, i) => {
-      const d = asMap(raw);
+      const d = asRecord(raw);
       const spec = {
         name: String(d.taskName ?? d.workflowName ?? ""),
         taskReferenceName: String(d.referenceName ?? ""),
@@ -48,16 +48,16 @@ function branches(run: TaskRun): Branch[] {
       };
       const parsed = v.safeParse(WorkflowTaskSchema, spec);
       if (!parsed.success) throw new Error(`Dynamic task ${i} is not valid: ${parsed.issues[0].message}`);
-      return { task: parsed.output, input: asMap(d.input) };
+      return { task: parsed.output, input: asRecord(d.input) };
     });
   }
   const listed = input[wt.dynamicForkTasksParam ?? ""];
   if (!Array.isArray(listed)) throw new Error(`Input '${wt.dynamicForkTasksParam}' must be a list of tasks, got ${JSON.stringify(listed)}`);
-  const inputs = asMap(input[wt.dynamicForkTasksInputParamName ?? ""]);
+  const inputs = asRecord(input[wt.dynamicForkTasksInputParamName ?? ""]);
   return listed.map((raw, i) => {
     const parsed = v.safeParse(WorkflowTaskSchema, raw);
     if (!parsed.success) throw new Error(`Dynamic fork task ${i} is not a valid workflow task: ${parsed.issues[0].message}`);
-    return { task: parsed.output, input: asMap(inputs[parsed.output.taskReferenceName]) };
+    return { task: parsed.output, input: asRecord(inputs[parsed.output.taskReferenceName]) };
   });
 }
 

@@ -7,11 +7,11 @@
 import type { Task } from "../../model/index.ts";
 import type { HttpRequest } from "../../ports/http-client.ts";
 import { begin, fail, type TaskHandler } from "./handler.ts";
+import { asRecord } from "./input.ts";
 
 /** Time beyond the request's own timeouts before a call is given up as lost with its host. */
 const LOST_CALL_GRACE_MS = 10_000;
 
-const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 /** The request described by the task's input (`http_request`, or the same keys at the top level). */
 export function httpRequestOf(task: Task): HttpRequest {

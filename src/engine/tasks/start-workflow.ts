@@ -5,8 +5,8 @@
  */
 import { derivedId } from "../derived-id.ts";
 import { complete, fail, type TaskHandler } from "./handler.ts";
+import { asRecord } from "./input.ts";
 
-const asRecord = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 export const startWorkflow: TaskHandler = {
   start(run) {
